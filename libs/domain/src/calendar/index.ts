@@ -1,0 +1,3 @@
+export * from './local-date';
+export * from './holidays';
+export * from './working-days';

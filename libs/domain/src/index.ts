@@ -1,0 +1,3 @@
+export * from './errors';
+export * from './calendar';
+export * from './people';

@@ -1,0 +1,2 @@
+export * from './cpr';
+export * from './age';

@@ -1,0 +1,88 @@
+import { Pool, PoolClient } from 'pg';
+import { SqlDriver, SqlTransaction } from '../sql/sql-driver';
+import { SqlEventStore, SqlEventStoreOptions } from '../sql/sql-event-store';
+
+export interface PostgresEventStoreOptions extends SqlEventStoreOptions {
+  readonly connectionString: string;
+  /** Connections in the pool. Default 20: enough for 16 concurrent writers plus readers. */
+  readonly poolSize?: number;
+  /** How long to wait for a connection before giving up. Default 5,000 ms. */
+  readonly connectTimeoutMs?: number;
+}
+
+/** host:port/database of a PostgreSQL URL, never its user or password. */
+export function describePostgresUrl(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    return `${url.hostname || 'localhost'}:${url.port || '5432'}${url.pathname || '/'}`;
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+class PgPoolDriver implements SqlDriver {
+  readonly adapter = 'postgres' as const;
+
+  constructor(
+    private readonly pool: Pool,
+    readonly location: string,
+  ) {}
+
+  async query(text: string, params: readonly unknown[], name?: string): Promise<unknown[][]> {
+    const result = await this.pool.query<unknown[]>({
+      text,
+      values: params as unknown[],
+      rowMode: 'array',
+      name,
+    });
+    return result.rows;
+  }
+
+  async transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    const client: PoolClient = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn({
+        query: async (text, params = []) =>
+          (await client.query<unknown[]>({ text, values: params as unknown[], rowMode: 'array' })).rows,
+        exec: async (sql) => {
+          await client.query(sql);
+        },
+      });
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}
+
+/** The event store on a PostgreSQL server, for deployments. */
+export class PostgresEventStore extends SqlEventStore {
+  static async connect(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
+    const location = describePostgresUrl(options.connectionString);
+    const pool = new Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 20,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    });
+    // An idle connection that breaks (server restart) must not crash the process; the pool replaces it.
+    pool.on('error', () => undefined);
+    const store = new PostgresEventStore(new PgPoolDriver(pool, location), options);
+    try {
+      await store.migrate();
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw new Error(`cannot open the PostgreSQL event store at ${location} (${reason})`, { cause: error });
+    }
+    return store;
+  }
+}

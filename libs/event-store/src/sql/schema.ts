@@ -1,0 +1,82 @@
+/**
+ * The event store's schema, shared verbatim by the PostgreSQL and PGlite adapters. Migrations are
+ * numbered, applied in order under an advisory lock, and recorded; re-running them is a no-op.
+ *
+ * Global order is (transaction_id, global_position). A reader of the whole log only returns rows whose
+ * writing transaction is older than the oldest transaction still running (`pg_snapshot_xmin`): every
+ * transaction below that bound has finished, and every transaction that starts later gets a larger id, so
+ * no event can ever appear behind a position a subscriber has already passed. See docs/architecture.md.
+ */
+export const SCHEMA = 'fristvagt';
+
+/** Key of the advisory lock that serialises migrations across processes ("fvmigr" as a number). */
+export const MIGRATION_LOCK_KEY = 4_611_686_018_427_388_111n;
+
+export interface Migration {
+  readonly version: number;
+  readonly description: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'events table, indexes and the append function',
+    sql: `
+CREATE TABLE ${SCHEMA}.events (
+  transaction_id  xid8        NOT NULL DEFAULT pg_current_xact_id(),
+  global_position bigint      GENERATED ALWAYS AS IDENTITY,
+  stream_name     text        NOT NULL,
+  stream_revision bigint      NOT NULL,
+  event_id        uuid        NOT NULL,
+  event_type      text        NOT NULL,
+  data            jsonb       NOT NULL,
+  metadata        jsonb       NOT NULL,
+  PRIMARY KEY (transaction_id, global_position)
+);
+CREATE UNIQUE INDEX events_stream_revision ON ${SCHEMA}.events (stream_name, stream_revision);
+CREATE UNIQUE INDEX events_event_id ON ${SCHEMA}.events (event_id);
+
+-- p_expected: -1 any, -2 no_stream, -3 stream_exists, n >= 0 the revision of the stream's last event.
+-- Returns the stream's revision before the append and, when appended, the last event's revision and position.
+-- Concurrency: two appenders that read the same current revision both try to insert the same
+-- (stream_name, stream_revision); the unique index makes the second wait for the first and then fail with
+-- unique_violation, which the adapter maps to WrongExpectedRevision. Duplicate event ids surface the same way
+-- (events_event_id) and the adapter then checks idempotency; neither is probed here, to keep appends cheap.
+CREATE FUNCTION ${SCHEMA}.append(p_stream text, p_expected bigint, p_events jsonb, p_recorded_at text)
+RETURNS TABLE (current_revision bigint, appended boolean, last_revision bigint, last_transaction text, last_position bigint)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_current bigint;
+BEGIN
+  SELECT max(e.stream_revision) INTO v_current FROM ${SCHEMA}.events e WHERE e.stream_name = p_stream;
+  IF (p_expected = -2 AND v_current IS NOT NULL)
+     OR (p_expected = -3 AND v_current IS NULL)
+     OR (p_expected >= 0 AND v_current IS DISTINCT FROM p_expected) THEN
+    RETURN QUERY SELECT v_current, false, NULL::bigint, NULL::text, NULL::bigint;
+    RETURN;
+  END IF;
+  RETURN QUERY
+  WITH inserted AS (
+    INSERT INTO ${SCHEMA}.events (stream_name, stream_revision, event_id, event_type, data, metadata)
+    SELECT p_stream, coalesce(v_current, -1) + x.n, (x.e->>'id')::uuid, x.e->>'type', x.e->'data',
+           (x.e->'metadata') || jsonb_build_object('recordedAt', p_recorded_at)
+    FROM jsonb_array_elements(p_events) WITH ORDINALITY AS x(e, n)
+    ORDER BY x.n
+    RETURNING stream_revision, transaction_id, global_position
+  )
+  SELECT v_current, true, max(i.stream_revision), max(i.transaction_id)::text, max(i.global_position) FROM inserted i;
+END
+$fn$;
+`,
+  },
+];
+
+export const BOOTSTRAP_SQL = `
+CREATE SCHEMA IF NOT EXISTS ${SCHEMA};
+CREATE TABLE IF NOT EXISTS ${SCHEMA}.schema_migrations (
+  version     integer     PRIMARY KEY,
+  description text        NOT NULL,
+  applied_at  timestamptz NOT NULL DEFAULT now()
+);
+`;

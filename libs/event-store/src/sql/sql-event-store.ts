@@ -1,0 +1,313 @@
+import {
+  AdapterHealth,
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  Position,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+} from '../event-store.port';
+import { DuplicateEventIdConflict, InvalidAppend, StreamNotFound, WrongExpectedRevision } from '../errors';
+import { BOOTSTRAP_SQL, MIGRATION_LOCK_KEY, MIGRATIONS, SCHEMA } from './schema';
+import { isUniqueViolation, SqlDriver } from './sql-driver';
+import { PollingSubscription } from '../polling-subscription';
+import { sameEventContent, validateNewEvents } from '../new-events';
+
+export interface SqlEventStoreOptions {
+  /** Source of `recordedAt`. Default: the system clock. */
+  readonly clock?: () => Date;
+  /** How often an idle subscription looks for writes made by other processes. Default 50 ms. */
+  readonly pollIntervalMs?: number;
+  /** Events a subscription fetches per round trip. Default 5,000. */
+  readonly subscriptionBatchSize?: number;
+}
+
+const EXPECTED_ANY = -1n;
+const EXPECTED_NO_STREAM = -2n;
+const EXPECTED_STREAM_EXISTS = -3n;
+/** Appends with 'any' or 'stream_exists' retry this often when a concurrent writer takes their revision. */
+const MAX_ANY_RETRIES = 20;
+
+/**
+ * Every column comes back as text (bigints stay exact on PGlite too). The aliases differ from the column
+ * names on purpose: an ORDER BY on a bare name would otherwise sort by the text output ('10' < '9').
+ */
+const SELECT_EVENT = `e.stream_name AS s, e.stream_revision::text AS r, e.event_id::text AS i, e.event_type AS t,
+  e.data::text AS d, e.metadata::text AS m, e.transaction_id::text AS c, e.global_position::text AS p`;
+
+const APPEND_SQL = `SELECT current_revision::text, appended, last_revision::text, last_transaction, last_position::text
+  FROM ${SCHEMA}.append($1, $2, $3::jsonb, $4)`;
+
+const READ_ALL_SQL = `SELECT ${SELECT_EVENT} FROM ${SCHEMA}.events e
+  WHERE (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
+    AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+  ORDER BY e.transaction_id, e.global_position
+  LIMIT $3`;
+
+/**
+ * The event store on PostgreSQL's SQL, whatever carries it: the pg pool (PostgresEventStore) or
+ * embedded PGlite (PgliteEventStore). All semantics live here, once.
+ */
+export class SqlEventStore implements EventStore {
+  private readonly clock: () => Date;
+  private readonly pollIntervalMs: number;
+  private readonly batchSize: number;
+  private readonly localWaiters = new Set<() => void>();
+  private readonly subscriptions = new Set<PollingSubscription>();
+
+  protected constructor(
+    protected readonly driver: SqlDriver,
+    options: SqlEventStoreOptions = {},
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+    this.pollIntervalMs = options.pollIntervalMs ?? 50;
+    this.batchSize = options.subscriptionBatchSize ?? 5_000;
+  }
+
+  /** Creates or upgrades the schema; safe to run from many processes at once. */
+  protected async migrate(): Promise<void> {
+    await this.driver.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
+      await tx.exec(BOOTSTRAP_SQL);
+      const applied = new Set(
+        (await tx.query(`SELECT version FROM ${SCHEMA}.schema_migrations`)).map((r) => Number(r[0])),
+      );
+      for (const m of MIGRATIONS) {
+        if (applied.has(m.version)) continue;
+        await tx.exec(m.sql);
+        await tx.query(`INSERT INTO ${SCHEMA}.schema_migrations (version, description) VALUES ($1, $2)`, [
+          m.version,
+          m.description,
+        ]);
+      }
+    });
+  }
+
+  async append(
+    streamName: string,
+    events: readonly NewEvent[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    validateNewEvents(streamName, events);
+    const expected = options.expectedRevision ?? 'any';
+    const payload = JSON.stringify(
+      events.map(({ id, type, data, metadata }) => ({ id, type, data, metadata })),
+    );
+    for (let attempt = 0; ; attempt++) {
+      const recordedAt = this.clock().toISOString();
+      let row: unknown[];
+      try {
+        [row] = await this.driver.query(
+          APPEND_SQL,
+          [streamName, encodeExpected(expected).toString(), payload, recordedAt],
+          'fristvagt_append',
+        );
+      } catch (error) {
+        if (isUniqueViolation(error, 'events_event_id'))
+          return this.resolveDuplicate(streamName, events, expected);
+        if (!isUniqueViolation(error, 'events_stream_revision')) throw error;
+        // A concurrent writer took the revision this append read as next.
+        if ((expected === 'any' || expected === 'stream_exists') && attempt < MAX_ANY_RETRIES) continue;
+        const duplicate = await this.findStored(events);
+        if (duplicate.length > 0) return this.resolveDuplicate(streamName, events, expected);
+        throw new WrongExpectedRevision(streamName, expected, await this.currentRevision(streamName));
+      }
+      const [current, appended, lastRevision, lastTransaction, lastPosition] = row as [
+        string | null,
+        boolean,
+        string | null,
+        string | null,
+        string | null,
+      ];
+      if (!appended) {
+        // A retried append whose first attempt succeeded sees the stream already past its expected revision.
+        if ((await this.findStored(events)).length > 0)
+          return this.resolveDuplicate(streamName, events, expected);
+        throw new WrongExpectedRevision(
+          streamName,
+          expected,
+          current === null ? 'no_stream' : BigInt(current),
+        );
+      }
+      this.wakeLocalSubscribers();
+      return {
+        nextRevision: BigInt(lastRevision!),
+        position: { commit: BigInt(lastTransaction!), prepare: BigInt(lastPosition!) },
+      };
+    }
+  }
+
+  async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const direction = options.direction ?? 'forwards';
+    const from = options.from ?? (direction === 'forwards' ? 'start' : 'end');
+    const limit = options.maxCount ?? null;
+    const bound = from === 'start' ? -1n : from === 'end' ? null : from;
+    const rows =
+      direction === 'forwards'
+        ? await this.driver.query(
+            `SELECT ${SELECT_EVENT} FROM ${SCHEMA}.events e WHERE e.stream_name = $1 AND e.stream_revision >= $2::bigint
+             ORDER BY e.stream_revision LIMIT $3`,
+            [streamName, bound === null ? null : bound.toString(), limit],
+            'fristvagt_read_stream_fwd',
+          )
+        : await this.driver.query(
+            `SELECT ${SELECT_EVENT} FROM ${SCHEMA}.events e WHERE e.stream_name = $1
+               AND ($2::bigint IS NULL OR e.stream_revision <= $2::bigint)
+             ORDER BY e.stream_revision DESC LIMIT $3`,
+            [streamName, bound === null ? null : bound.toString(), limit],
+            'fristvagt_read_stream_bwd',
+          );
+    if (rows.length === 0 && (await this.currentRevision(streamName)) === 'no_stream') {
+      throw new StreamNotFound(streamName);
+    }
+    return rows.map(toRecordedEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const after =
+      options.fromPosition === undefined || options.fromPosition === 'start' ? null : options.fromPosition;
+    const rows = await this.driver.query(
+      READ_ALL_SQL,
+      [
+        after ? after.commit.toString() : '0',
+        after ? after.prepare.toString() : '0',
+        options.maxCount ?? 1_000,
+      ],
+      'fristvagt_read_all',
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  subscribe(options: SubscribeOptions = {}): Subscription {
+    const subscription = new PollingSubscription({
+      from: options.from ?? 'start',
+      fetch: (after) => this.readAll({ fromPosition: after, maxCount: this.batchSize }),
+      batchSize: this.batchSize,
+      waitForWrites: (signal) => this.waitForWrites(signal),
+      onStop: () => this.subscriptions.delete(subscription),
+    });
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async health(): Promise<AdapterHealth> {
+    try {
+      await this.driver.query('SELECT 1', []);
+      return { adapter: this.driver.adapter, status: 'up', location: this.driver.location };
+    } catch (error) {
+      return {
+        adapter: this.driver.adapter,
+        status: 'down',
+        location: this.driver.location,
+        detail: (error as Error).message,
+      };
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await this.driver.close();
+  }
+
+  /** Resolves on a local append, after the poll interval, or on abort, whichever comes first. */
+  private waitForWrites(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.localWaiters.delete(done);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, this.pollIntervalMs);
+      timer.unref();
+      this.localWaiters.add(done);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  private wakeLocalSubscribers(): void {
+    for (const wake of this.localWaiters) wake();
+  }
+
+  private async currentRevision(streamName: string): Promise<bigint | 'no_stream'> {
+    const [row] = await this.driver.query(
+      `SELECT max(stream_revision)::text FROM ${SCHEMA}.events WHERE stream_name = $1`,
+      [streamName],
+      'fristvagt_current_revision',
+    );
+    return row[0] === null ? 'no_stream' : BigInt(row[0] as string);
+  }
+
+  private async findStored(events: readonly NewEvent[]): Promise<RecordedEvent[]> {
+    const rows = await this.driver.query(
+      `SELECT ${SELECT_EVENT} FROM ${SCHEMA}.events e WHERE e.event_id = ANY($1::uuid[])`,
+      [`{${events.map((e) => e.id).join(',')}}`],
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  /**
+   * Some of the ids are stored already. If all of them are, in this stream, consecutively, in this order,
+   * with the same content, and where the expected revision put them, this is a retry: answer as the
+   * original append did and write nothing. Anything else is a conflict.
+   */
+  private async resolveDuplicate(
+    streamName: string,
+    events: readonly NewEvent[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
+    const stored = new Map((await this.findStored(events)).map((e) => [e.id, e]));
+    const first = stored.get(events[0].id);
+    for (const [i, event] of events.entries()) {
+      const original = stored.get(event.id);
+      if (!original) {
+        const known = events.find((e) => stored.has(e.id))!;
+        throw new DuplicateEventIdConflict(streamName, known.id, 'only some of the events are stored');
+      }
+      if (original.streamName !== streamName)
+        throw new DuplicateEventIdConflict(streamName, event.id, 'stored in another stream');
+      if (!first || original.revision !== first.revision + BigInt(i))
+        throw new DuplicateEventIdConflict(streamName, event.id, 'stored at another place in the stream');
+      if (!sameEventContent(event, original))
+        throw new DuplicateEventIdConflict(streamName, event.id, 'stored with different content');
+    }
+    const expectedFirst = expected === 'no_stream' ? 0n : typeof expected === 'bigint' ? expected + 1n : null;
+    if (expectedFirst !== null && first!.revision !== expectedFirst) {
+      throw new WrongExpectedRevision(streamName, expected, await this.currentRevision(streamName));
+    }
+    const last = stored.get(events[events.length - 1].id)!;
+    return { nextRevision: last.revision, position: last.position };
+  }
+}
+
+function encodeExpected(expected: ExpectedRevision): bigint {
+  switch (expected) {
+    case 'any':
+      return EXPECTED_ANY;
+    case 'no_stream':
+      return EXPECTED_NO_STREAM;
+    case 'stream_exists':
+      return EXPECTED_STREAM_EXISTS;
+    default:
+      if (typeof expected !== 'bigint' || expected < 0n) throw new InvalidAppend(`Invalid expected revision`);
+      return expected;
+  }
+}
+
+function toRecordedEvent(row: unknown[]): RecordedEvent {
+  const [streamName, revision, id, type, data, metadata, transaction, position] = row as string[];
+  return {
+    id,
+    type,
+    data: JSON.parse(data),
+    metadata: JSON.parse(metadata),
+    streamName,
+    revision: BigInt(revision),
+    position: { commit: BigInt(transaction), prepare: BigInt(position) } satisfies Position,
+  };
+}
