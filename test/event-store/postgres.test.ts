@@ -33,10 +33,10 @@ describe('PostgreSQL event store contract', () => {
       await client.connect();
       try {
         await client.query('BEGIN');
-        await client.query('SELECT * FROM fristvagt.append($1, -1, $2::jsonb, $3)', [
+        const recordedAt = FIXED_NOW.toISOString();
+        await client.query('SELECT * FROM fristvagt.append($1, -1, $2::json)', [
           stream,
-          JSON.stringify(events),
-          FIXED_NOW.toISOString(),
+          JSON.stringify(events.map((e) => ({ ...e, metadata: { ...e.metadata, recordedAt } }))),
         ]);
         await client.query('SELECT pg_sleep($1)', [delayMs / 1000]);
         await client.query('COMMIT');

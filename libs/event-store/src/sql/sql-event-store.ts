@@ -41,7 +41,7 @@ const SELECT_EVENT = `e.stream_name AS s, e.stream_revision::text AS r, e.event_
   e.data::text AS d, e.metadata::text AS m, e.transaction_id::text AS c, e.global_position::text AS p`;
 
 const APPEND_SQL = `SELECT current_revision::text, appended, last_revision::text, last_transaction, last_position::text
-  FROM ${SCHEMA}.append($1, $2, $3::jsonb, $4)`;
+  FROM ${SCHEMA}.append($1, $2, $3::json)`;
 
 const READ_ALL_SQL = `SELECT ${SELECT_EVENT} FROM ${SCHEMA}.events e
   WHERE (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
@@ -95,16 +95,22 @@ export class SqlEventStore implements EventStore {
   ): Promise<AppendResult> {
     validateNewEvents(streamName, events);
     const expected = options.expectedRevision ?? 'any';
-    const payload = JSON.stringify(
-      events.map(({ id, type, data, metadata }) => ({ id, type, data, metadata })),
-    );
+    const encodedExpected = encodeExpected(expected).toString();
     for (let attempt = 0; ; attempt++) {
       const recordedAt = this.clock().toISOString();
+      const payload = JSON.stringify(
+        events.map(({ id, type, data, metadata }) => ({
+          id,
+          type,
+          data,
+          metadata: { ...metadata, recordedAt },
+        })),
+      );
       let row: unknown[];
       try {
         [row] = await this.driver.query(
           APPEND_SQL,
-          [streamName, encodeExpected(expected).toString(), payload, recordedAt],
+          [streamName, encodedExpected, payload],
           'fristvagt_append',
         );
       } catch (error) {
