@@ -11,14 +11,17 @@ export interface DomainError {
 }
 
 export function domainError(code: string, message: string, field?: string): DomainError {
-  return field === undefined ? { kind: 'domain-error', code, message } : { kind: 'domain-error', code, message, field };
+  return field === undefined
+    ? { kind: 'domain-error', code, message }
+    : { kind: 'domain-error', code, message, field };
 }
 
 export function isDomainError(value: unknown): value is DomainError {
   return typeof value === 'object' && value !== null && (value as DomainError).kind === 'domain-error';
 }
 
-export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: DomainError };
+export type Result<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: DomainError };
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 export const fail = <T = never>(error: DomainError): Result<T> => ({ ok: false, error });

@@ -1,0 +1,181 @@
+import type { LocalDate } from '../calendar';
+import type { DecideContext } from '../context';
+import { deriveObligations } from '../derive';
+import {
+  isFactEvent,
+  type Basis,
+  type CaseEvent,
+  type FactRef,
+  type RulePackRef,
+  type Subject,
+} from '../events';
+import { evolveCase } from '../evolve';
+import { initialCaseState, type CaseState, type ObligationState } from '../state';
+import { resolveRules } from './resolve';
+import type { RulePack } from './types';
+
+export type EvaluatedStatus = 'open' | 'breached' | 'fulfilled' | 'cancelled' | 'waived';
+
+export interface EvaluatedObligation {
+  readonly obligationId: string;
+  readonly ruleId: string;
+  readonly variant: string;
+  readonly subject: Subject;
+  readonly dueAt: string | null;
+  readonly dueDate: LocalDate | null;
+  readonly strictDueAt: string | null;
+  readonly rolledDueAt: string | null;
+  readonly basis: Basis;
+  readonly citation: string;
+  readonly rulePack: RulePackRef;
+  readonly triggeredBy: FactRef;
+  /** `breached` is an open obligation whose due has passed at the evaluation's `now` (or that was breached). */
+  readonly status: EvaluatedStatus;
+  /** Whether the due passed while it was open, whatever happened after (a late fulfilment stays "was breached"). */
+  readonly wasBreached: boolean;
+  readonly fulfilledAt: string | null;
+  readonly onTime: boolean | null;
+}
+
+export interface Evaluation {
+  readonly rulePack: RulePackRef;
+  /** The municipality whose overrides were applied, or null where the case's own municipality was followed. */
+  readonly municipality: string | null;
+  readonly now: string;
+  readonly obligations: EvaluatedObligation[];
+  readonly notOpened: Array<{ ruleId: string; reason: string; triggeredBy: FactRef }>;
+}
+
+const ms = (value: string): number => Date.parse(value);
+
+function evaluated(obligation: ObligationState, now: string): EvaluatedObligation {
+  const dueHasPassed = obligation.dueAt !== null && ms(now) >= ms(obligation.dueAt);
+  const wasBreached =
+    obligation.status === 'fulfilled'
+      ? obligation.onTime === false
+      : obligation.breached || (obligation.status === 'open' && dueHasPassed);
+  const status: EvaluatedStatus =
+    obligation.status === 'open'
+      ? obligation.breached || dueHasPassed
+        ? 'breached'
+        : 'open'
+      : obligation.status;
+  return {
+    obligationId: obligation.obligationId,
+    ruleId: obligation.ruleId,
+    variant: obligation.variant,
+    subject: obligation.subject,
+    dueAt: obligation.dueAt,
+    dueDate: obligation.dueDate,
+    strictDueAt: obligation.strictDueAt,
+    rolledDueAt: obligation.rolledDueAt,
+    basis: obligation.basis,
+    citation: obligation.citation,
+    rulePack: obligation.rulePack,
+    triggeredBy: obligation.triggeredBy,
+    status,
+    wasBreached,
+    fulfilledAt: obligation.fulfilledAt,
+    onTime: obligation.onTime,
+  };
+}
+
+/**
+ * Re-derives every obligation of a case from its facts alone, under `pack`, as of business time `now` (facts
+ * that occurred later are left out). Recorded obligation events are ignored, except waivers: a waiver is a
+ * supervisor's decision, so it is carried over to the obligation with the same id where that one exists.
+ * `municipality` applies that municipality's overrides throughout ("what if"); null follows the case's own
+ * municipality, including transfers.
+ */
+export function evaluateHistory(
+  events: readonly CaseEvent[],
+  pack: RulePack,
+  municipality: string | null,
+  now: string,
+): Evaluation {
+  const rules = resolveRules(pack, municipality);
+  const notOpened: Evaluation['notOpened'] = [];
+  let state: CaseState = initialCaseState;
+  for (const event of events) {
+    if (ms(event.occurredAt) > ms(now)) continue;
+    if (isFactEvent(event)) {
+      // Detection time is the fact itself: breaches are judged against `now` at the end, not at recording.
+      const ctx: DecideContext = { now: event.occurredAt, rules, pinMunicipality: municipality !== null };
+      const derived = deriveObligations(state, event, ctx);
+      state = [event, ...derived].reduce(evolveCase, state);
+      for (const d of derived) {
+        if (d.type === 'ObligationNotOpened') {
+          notOpened.push({ ruleId: d.data.ruleId, reason: d.data.reason, triggeredBy: d.data.triggeredBy });
+        }
+      }
+    } else if (
+      event.type === 'ObligationWaived' &&
+      state.obligations[event.data.obligationId]?.status === 'open'
+    ) {
+      state = evolveCase(state, event);
+    }
+  }
+  return {
+    rulePack: { id: pack.id, version: pack.version },
+    municipality,
+    now,
+    obligations: Object.values(state.obligations).map((obligation) => evaluated(obligation, now)),
+    notOpened,
+  };
+}
+
+const COMPARED_FIELDS = [
+  'variant',
+  'dueAt',
+  'dueDate',
+  'strictDueAt',
+  'rolledDueAt',
+  'basis',
+  'citation',
+  'status',
+  'wasBreached',
+  'onTime',
+] as const;
+
+export interface EvaluationDifference {
+  readonly obligationId: string;
+  readonly ruleId: string;
+  readonly differences: Array<{ field: (typeof COMPARED_FIELDS)[number]; a: unknown; b: unknown }>;
+}
+
+export interface EvaluationComparison {
+  readonly a: RulePackRef;
+  readonly b: RulePackRef;
+  readonly onlyInA: EvaluatedObligation[];
+  readonly onlyInB: EvaluatedObligation[];
+  readonly changed: EvaluationDifference[];
+  readonly same: boolean;
+}
+
+/** What differs between two evaluations of the same case, obligation by obligation (ids are deterministic). */
+export function compareEvaluations(a: Evaluation, b: Evaluation): EvaluationComparison {
+  const inB = new Map(b.obligations.map((obligation) => [obligation.obligationId, obligation]));
+  const inA = new Set(a.obligations.map((obligation) => obligation.obligationId));
+  const changed: EvaluationDifference[] = [];
+  for (const left of a.obligations) {
+    const right = inB.get(left.obligationId);
+    if (right === undefined) continue;
+    const differences = COMPARED_FIELDS.filter((field) => left[field] !== right[field]).map((field) => ({
+      field,
+      a: left[field],
+      b: right[field],
+    }));
+    if (differences.length > 0)
+      changed.push({ obligationId: left.obligationId, ruleId: left.ruleId, differences });
+  }
+  const onlyInA = a.obligations.filter((obligation) => !inB.has(obligation.obligationId));
+  const onlyInB = b.obligations.filter((obligation) => !inA.has(obligation.obligationId));
+  return {
+    a: a.rulePack,
+    b: b.rulePack,
+    onlyInA,
+    onlyInB,
+    changed,
+    same: onlyInA.length === 0 && onlyInB.length === 0 && changed.length === 0,
+  };
+}

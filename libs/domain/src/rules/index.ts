@@ -1,0 +1,4 @@
+export * from './types';
+export * from './dk-youth';
+export * from './resolve';
+export * from './evaluate';

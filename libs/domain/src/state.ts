@@ -1,0 +1,108 @@
+import type { LocalDate } from './calendar';
+import type { Basis, FactMatcher, FactRef, PersonReference, RulePackRef, Subject } from './events';
+
+export interface ObligationState {
+  readonly obligationId: string;
+  readonly ruleId: string;
+  readonly variant: string;
+  readonly subject: Subject;
+  readonly dueAt: string | null;
+  readonly dueDate: LocalDate | null;
+  readonly strictDueAt: string | null;
+  readonly rolledDueAt: string | null;
+  readonly warnAt: string | null;
+  readonly basis: Basis;
+  readonly citation: string;
+  readonly rulePack: RulePackRef;
+  readonly triggeredBy: FactRef;
+  readonly fulfilledBy: readonly FactMatcher[];
+  readonly cancelledBy: readonly FactMatcher[];
+  readonly openedAt: string;
+  /** open until fulfilled, cancelled or waived; a breached obligation stays open (visible) until then. */
+  readonly status: 'open' | 'fulfilled' | 'cancelled' | 'waived';
+  readonly breached: boolean;
+  readonly breachedAt: string | null;
+  readonly warned: boolean;
+  readonly fulfilledAt: string | null;
+  readonly onTime: boolean | null;
+}
+
+export interface Period {
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+}
+
+export interface CouncilState {
+  readonly documentationId: string | null;
+  readonly convenedAt: string;
+  readonly outcome: { readonly held: boolean; readonly at: string } | null;
+}
+
+export interface MeasureState {
+  readonly decidedAt: string;
+  readonly startedAt: string | null;
+  readonly endedAt: string | null;
+  readonly followUps: number;
+  readonly intervalMonths: number | null;
+  readonly statusStatements: number;
+}
+
+export interface CaseState {
+  readonly opened: boolean;
+  readonly caseId: string | null;
+  readonly municipality: string | null;
+  readonly birthDate: LocalDate | null;
+  readonly person: PersonReference | null;
+  readonly placements: Readonly<Record<string, Period>>;
+  readonly documentation: Readonly<Record<string, { readonly receivedAt: string }>>;
+  readonly councils: Readonly<Record<string, CouncilState>>;
+  readonly plans: Readonly<Record<string, { readonly adoptedAt: string }>>;
+  readonly measures: Readonly<Record<string, MeasureState>>;
+  readonly aftercareRequests: Readonly<Record<string, { readonly requestedAt: string }>>;
+  readonly aftercare: Readonly<
+    Record<string, { readonly startDate: LocalDate; readonly endedAt: string | null }>
+  >;
+  readonly obligations: Readonly<Record<string, ObligationState>>;
+}
+
+export const initialCaseState: CaseState = {
+  opened: false,
+  caseId: null,
+  municipality: null,
+  birthDate: null,
+  person: null,
+  placements: {},
+  documentation: {},
+  councils: {},
+  plans: {},
+  measures: {},
+  aftercareRequests: {},
+  aftercare: {},
+  obligations: {},
+};
+
+/** An opened case, with the fields that opening guarantees. */
+export interface OpenedCaseState extends CaseState {
+  readonly opened: true;
+  readonly caseId: string;
+  readonly municipality: string;
+  readonly birthDate: LocalDate;
+}
+
+export function isOpened(state: CaseState): state is OpenedCaseState {
+  return state.opened;
+}
+
+export function hasActivePlacement(state: CaseState): boolean {
+  return Object.values(state.placements).some((placement) => placement.endedAt === null);
+}
+
+export function hasActiveContactPerson(state: CaseState): boolean {
+  return Object.values(state.measures).some(
+    (measure) => measure.startedAt !== null && measure.endedAt === null,
+  );
+}
+
+export function openObligations(state: CaseState): ObligationState[] {
+  return Object.values(state.obligations).filter((obligation) => obligation.status === 'open');
+}
