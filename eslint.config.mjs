@@ -18,9 +18,18 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Domain code never reads the clock: take `now` as an argument.' },
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Domain code never reads the clock: take `now` as an argument.' },
-        { selector: "CallExpression[callee.object.name='DateTime'][callee.property.name='now']", message: 'Domain code never reads the clock: take `now` as an argument.' },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Domain code never reads the clock: take `now` as an argument.',
+        },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Domain code never reads the clock: take `now` as an argument.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='DateTime'][callee.property.name='now']",
+          message: 'Domain code never reads the clock: take `now` as an argument.',
+        },
       ],
       'no-restricted-imports': ['error', { patterns: ['@nestjs/*', 'pg', 'fs', 'node:*'] }],
     },

@@ -1,0 +1,22 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { Config } from '@fristvagt/config';
+import { EventStoreModule } from '@fristvagt/event-store-nest';
+import { HealthModule } from './health/health.module';
+
+/** The HTTP api: commands from integrations, queries, audit replay, alert stream. */
+@Module({})
+export class ApiModule {
+  private static readonly modules = new WeakMap<Config, DynamicModule>();
+
+  static forConfig(config: Config): DynamicModule {
+    let module = ApiModule.modules.get(config);
+    if (module === undefined) {
+      module = {
+        module: ApiModule,
+        imports: [EventStoreModule.forConfig(config), HealthModule.forConfig(config)],
+      };
+      ApiModule.modules.set(config, module);
+    }
+    return module;
+  }
+}

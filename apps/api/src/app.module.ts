@@ -1,0 +1,36 @@
+import { type DynamicModule, Module, ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { type Config, ConfigModule } from '@fristvagt/config';
+import { type Logger, LoggingModule } from '@fristvagt/logging';
+import { WorkerModule } from '../../worker/src';
+import { ApiModule } from './api.module';
+import { HealthModule } from './health/health.module';
+import { ProblemDetailsFilter } from './problems/problem-details.filter';
+
+/**
+ * The root module of one process, composed by role: `all` runs api and worker together (sharing one
+ * event store), `api` the api alone, `worker` the worker with nothing but /health over HTTP.
+ */
+@Module({})
+export class AppModule {
+  static forConfig(config: Config, logger: Logger): DynamicModule {
+    const parts =
+      config.role === 'all'
+        ? [ApiModule.forConfig(config), WorkerModule.forConfig(config)]
+        : config.role === 'api'
+          ? [ApiModule.forConfig(config)]
+          : [WorkerModule.forConfig(config), HealthModule.forConfig(config)];
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), LoggingModule.forRoot(logger), CqrsModule.forRoot(), ...parts],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+        },
+      ],
+    };
+  }
+}

@@ -1,0 +1,144 @@
+import { Writable } from 'node:stream';
+import {
+  Body,
+  Controller,
+  ForbiddenException,
+  Get,
+  HttpException,
+  type INestApplication,
+  Post,
+  ValidationPipe,
+} from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
+import { IsString, Matches } from 'class-validator';
+import request from 'supertest';
+import { WrongExpectedRevision } from '@fristvagt/event-store';
+import { createLogger, LOGGER } from '@fristvagt/logging';
+import { ProblemDetailsFilter } from './problem-details.filter';
+
+class RegisterChild {
+  @IsString()
+  @Matches(/^\d{3}$/)
+  municipality!: string;
+}
+
+@Controller()
+class ThrowingController {
+  @Get('boom')
+  boom(): never {
+    throw new Error('connect to postgres://app:hunter2@db failed');
+  }
+
+  @Get('forbidden')
+  forbidden(): never {
+    throw new ForbiddenException();
+  }
+
+  @Get('domain')
+  domain(): never {
+    throw new HttpException(
+      { code: 'aftercare-window-closed', detail: 'The aftercare window closed at 23.' },
+      422,
+    );
+  }
+
+  @Get('conflict')
+  conflict(): never {
+    throw new WrongExpectedRevision('case-1', 3n, 4n);
+  }
+
+  @Post('children')
+  register(@Body() _body: RegisterChild): string {
+    return 'ok';
+  }
+}
+
+describe('ProblemDetailsFilter', () => {
+  let app: INestApplication;
+  const logged: string[] = [];
+
+  beforeAll(async () => {
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        logged.push(chunk.toString('utf8'));
+        callback();
+      },
+    });
+    const moduleRef = await Test.createTestingModule({
+      controllers: [ThrowingController],
+      providers: [
+        { provide: LOGGER, useValue: createLogger({ destination }) },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true }) },
+      ],
+    }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('turns an unknown error into a 500 that reveals nothing, and logs it', async () => {
+    const response = await request(app.getHttpServer()).get('/boom').expect(500);
+
+    expect(response.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(response.body).toEqual({
+      type: 'urn:fristvagt:problem:internal-error',
+      title: 'Internal Server Error',
+      status: 500,
+      detail: 'An unexpected error occurred. It has been logged.',
+      code: 'internal-error',
+    });
+    expect(response.text).not.toMatch(/hunter2|postgres|at /);
+    expect(logged.join('')).toContain('request failed');
+    expect(logged.join('')).not.toContain('hunter2');
+  });
+
+  it('keeps the status of an HttpException, with about:blank for a bare status', async () => {
+    const response = await request(app.getHttpServer()).get('/forbidden').expect(403);
+
+    expect(response.body).toEqual({
+      type: 'about:blank',
+      title: 'Forbidden',
+      status: 403,
+      detail: 'Forbidden',
+      code: 'forbidden',
+    });
+  });
+
+  it('carries the stable code of an HttpException thrown with one', async () => {
+    const response = await request(app.getHttpServer()).get('/domain').expect(422);
+
+    expect(response.body).toEqual({
+      type: 'urn:fristvagt:problem:aftercare-window-closed',
+      title: 'Unprocessable Entity',
+      status: 422,
+      detail: 'The aftercare window closed at 23.',
+      code: 'aftercare-window-closed',
+    });
+  });
+
+  it('maps a stream revision conflict to 409 stream-revision-conflict', async () => {
+    const response = await request(app.getHttpServer()).get('/conflict').expect(409);
+
+    expect(response.body).toMatchObject({ status: 409, code: 'stream-revision-conflict' });
+  });
+
+  it('lists every invalid field of a request body as validation-failed', async () => {
+    const response = await request(app.getHttpServer())
+      .post('/children')
+      .send({ municipality: '46', extra: true })
+      .expect(400);
+
+    expect(response.body).toMatchObject({
+      type: 'urn:fristvagt:problem:validation-failed',
+      status: 400,
+      code: 'validation-failed',
+      errors: ['property extra should not exist', expect.stringContaining('municipality must match')],
+    });
+    expect(response.body.detail).toBe(response.body.errors.join('; '));
+  });
+});

@@ -1,0 +1,95 @@
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Inject,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import {
+  DuplicateEventIdConflict,
+  EventStoreError,
+  InvalidAppend,
+  StreamNotFound,
+  WrongExpectedRevision,
+} from '@fristvagt/event-store';
+import { LOGGER, type Logger } from '@fristvagt/logging';
+import { problem, PROBLEM_CONTENT_TYPE, type Problem } from './problem';
+
+/**
+ * The one error mapper: every error that leaves a controller becomes `application/problem+json`.
+ * An HttpException keeps its status; throw `new HttpException({ code, detail }, status)` for a stable
+ * code. Errors the mapper does not know are 500s whose detail reveals nothing; they are logged instead.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<{ method?: string; url?: string }>();
+    const body = this.toProblem(exception);
+    if (body.status >= 500) {
+      this.logger.error(
+        { err: exception, method: request.method, url: request.url, code: body.code },
+        'request failed',
+      );
+    }
+    const adapter = this.adapterHost.httpAdapter;
+    const response: unknown = http.getResponse();
+    if ((response as { headersSent?: boolean }).headersSent) return;
+    adapter.status(response, body.status);
+    adapter.setHeader(response, 'Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
+    adapter.end(response, JSON.stringify(body));
+  }
+
+  private toProblem(exception: unknown): Problem {
+    if (exception instanceof HttpException) return fromHttpException(exception);
+    const stored = exception instanceof EventStoreError ? fromEventStoreError(exception) : undefined;
+    if (stored !== undefined) return stored;
+    return problem({
+      status: HttpStatus.INTERNAL_SERVER_ERROR,
+      code: 'internal-error',
+      detail: 'An unexpected error occurred. It has been logged.',
+    });
+  }
+}
+
+function fromHttpException(exception: HttpException): Problem {
+  const status = exception.getStatus();
+  const response = exception.getResponse();
+  if (typeof response === 'string') return problem({ status, detail: response });
+  const { code, detail, message } = response as { code?: unknown; detail?: unknown; message?: unknown };
+  if (Array.isArray(message)) {
+    // ValidationPipe: one message per invalid field.
+    const errors = message.map(String);
+    return problem({
+      status,
+      code: typeof code === 'string' ? code : 'validation-failed',
+      detail: errors.join('; '),
+      errors,
+    });
+  }
+  return problem({
+    status,
+    ...(typeof code === 'string' && { code }),
+    detail: typeof detail === 'string' ? detail : typeof message === 'string' ? message : exception.message,
+  });
+}
+
+/** The store's errors a client can act on; any other store error is an internal one. */
+function fromEventStoreError(error: EventStoreError): Problem | undefined {
+  const status =
+    error instanceof WrongExpectedRevision || error instanceof DuplicateEventIdConflict
+      ? HttpStatus.CONFLICT
+      : error instanceof StreamNotFound
+        ? HttpStatus.NOT_FOUND
+        : error instanceof InvalidAppend
+          ? HttpStatus.UNPROCESSABLE_ENTITY
+          : undefined;
+  return status === undefined ? undefined : problem({ status, code: error.code, detail: error.message });
+}

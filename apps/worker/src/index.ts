@@ -1,0 +1,3 @@
+export * from './scheduler-health';
+export * from './worker-health';
+export * from './worker.module';

@@ -1,0 +1,4 @@
+export * from './logger';
+export * from './logging.module';
+export * from './nest-logger';
+export * from './redaction';

@@ -1,0 +1,113 @@
+import { Writable } from 'node:stream';
+import { createLogger } from './logger';
+import { PinoNestLogger } from './nest-logger';
+import { redactLogLine } from './redaction';
+
+/** A logger writing into memory; returns the logger and the lines written so far. */
+function capture(): { logger: ReturnType<typeof createLogger>; lines: () => string[] } {
+  const chunks: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      chunks.push(chunk.toString('utf8'));
+      callback();
+    },
+  });
+  const logger = createLogger({ level: 'trace', destination });
+  return { logger, lines: () => chunks.join('').split('\n').filter(Boolean) };
+}
+
+const CPR_WITH_HYPHEN = '070761-4285';
+const CPR_WITHOUT_HYPHEN = '0707614285';
+const BARE_CPR_NUMBER = 2512489996;
+
+describe('the logger', () => {
+  it('never writes a CPR number, in the message or nested anywhere in the fields', () => {
+    const { logger, lines } = capture();
+    logger.info(`notification received for ${CPR_WITH_HYPHEN}`);
+    logger.warn(
+      {
+        child: { person: { identity: { number: CPR_WITHOUT_HYPHEN, asNumber: BARE_CPR_NUMBER } } },
+        list: [`a ${CPR_WITH_HYPHEN} b`, BARE_CPR_NUMBER],
+      },
+      'nested',
+    );
+    logger.error(new Error(`lookup failed for ${CPR_WITHOUT_HYPHEN}`));
+    logger.child({ case: CPR_WITH_HYPHEN }).info('from a child logger');
+
+    const output = lines();
+    expect(output).toHaveLength(4);
+    for (const line of output) {
+      expect(line).not.toMatch(/0707614285|070761-4285|2512489996/);
+      expect(() => JSON.parse(line)).not.toThrow();
+    }
+    expect(JSON.parse(output[0]!).msg).toBe('notification received for [REDACTED-CPR]');
+    expect(JSON.parse(output[1]!).child.person.identity).toEqual({
+      number: '[REDACTED-CPR]',
+      asNumber: '[REDACTED-CPR]',
+    });
+  });
+
+  it('censors keys named cpr, authorization, password and cookie at any depth', () => {
+    const { logger, lines } = capture();
+    logger.info({
+      cpr: 'anything',
+      req: { headers: { authorization: 'Bearer abc.def', cookie: 'session=1' } },
+      deep: { er: { still: { password: 'hunter2', Password: 42, cpr: { value: 'x' } } } },
+    });
+    const line = lines()[0]!;
+    expect(line).not.toMatch(/anything|abc\.def|hunter2|session=1|"value"/);
+    const record = JSON.parse(line);
+    expect(record.cpr).toBe('[REDACTED]');
+    expect(record.req.headers.authorization).toBe('[REDACTED]');
+    expect(record.deep.er.still.password).toBe('[REDACTED]');
+    expect(record.deep.er.still.Password).toBe('[REDACTED]');
+  });
+
+  it('censors secrets that only appear once an error is serialized', () => {
+    const { logger, lines } = capture();
+    const error = Object.assign(new Error('connect to postgres://app:hunter2@db:5432/x failed'), {
+      password: 'hunter2',
+    });
+    logger.error({ err: error }, 'query failed');
+    const line = lines()[0]!;
+    expect(line).not.toContain('hunter2');
+    expect(JSON.parse(line).err.message).toBe('connect to postgres://app:[REDACTED]@db:5432/x failed');
+  });
+
+  it('leaves ordinary numbers, ids and times alone', () => {
+    const { logger, lines } = capture();
+    logger.info({ revision: 12, position: '123456789012', id: '0b9e6a32-6b1e-4d0f-9d3c-1a2b3c4d5e6f' }, 'ok');
+    const record = JSON.parse(lines()[0]!);
+    expect(record).toMatchObject({ revision: 12, position: '123456789012', msg: 'ok', level: 'info' });
+    expect(record.id).toBe('0b9e6a32-6b1e-4d0f-9d3c-1a2b3c4d5e6f');
+    expect(typeof record.time).toBe('string');
+  });
+
+  it('routes Nest log calls through pino with their context', () => {
+    const { logger, lines } = capture();
+    const nest = new PinoNestLogger(logger);
+    nest.log(`Mapped {/cases/${CPR_WITH_HYPHEN}, GET} route`, 'RouterExplorer');
+    nest.error('boom', 'Error: boom\n    at x', 'ExceptionsHandler');
+    nest.verbose('detail');
+    const [info, error, verbose] = lines().map((line) => JSON.parse(line));
+    expect(info).toMatchObject({
+      level: 'info',
+      context: 'RouterExplorer',
+      msg: 'Mapped {/cases/[REDACTED-CPR], GET} route',
+    });
+    expect(error).toMatchObject({
+      level: 'error',
+      context: 'ExceptionsHandler',
+      msg: 'boom',
+      stack: 'Error: boom\n    at x',
+    });
+    expect(verbose).toMatchObject({ level: 'trace', msg: 'detail' });
+  });
+});
+
+describe('redactLogLine', () => {
+  it('keeps the line valid JSON when a bare number is censored', () => {
+    const line = redactLogLine(`{"a":${BARE_CPR_NUMBER},"b":[${BARE_CPR_NUMBER}],"c":1.2512489996}`);
+    expect(JSON.parse(line)).toEqual({ a: '[REDACTED-CPR]', b: ['[REDACTED-CPR]'], c: 1.2512489996 });
+  });
+});

@@ -1,0 +1,257 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import request from 'supertest';
+import { ConfigError } from '@fristvagt/config';
+import { EVENT_STORE, type EventStore, PgliteEventStore } from '@fristvagt/event-store';
+import { bootstrap, type RunningApp } from '../../apps/api/src/main';
+import { createTestDatabase, type TestDatabase } from '../support/postgres';
+
+/** Collects the JSON log lines of one app, so tests stay quiet and can look at what was logged. */
+function logSink(): { destination: Writable; lines: () => Record<string, unknown>[] } {
+  const chunks: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      chunks.push(chunk.toString('utf8'));
+      callback();
+    },
+  });
+  const lines = () =>
+    chunks
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { destination, lines };
+}
+
+async function bootFailure(env: NodeJS.ProcessEnv): Promise<Error> {
+  const logs = logSink();
+  try {
+    const running = await bootstrap(env, { logDestination: logs.destination });
+    await running.close();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected bootstrap to reject');
+}
+
+// Opening PGlite (WebAssembly PostgreSQL) takes a few seconds per boot.
+jest.setTimeout(60_000);
+
+describe('bootstrap', () => {
+  let dataDir: string;
+  let running: RunningApp | undefined;
+
+  beforeEach(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'fristvagt-app-'));
+  });
+
+  afterEach(async () => {
+    await running?.close();
+    running = undefined;
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  describe('with no database configured', () => {
+    it('runs api and worker in one process on PGlite in DATA_DIR and reports healthy', async () => {
+      const logs = logSink();
+      const open = jest.spyOn(PgliteEventStore, 'open');
+      running = await bootstrap({ DATA_DIR: dataDir, PORT: '0' }, { logDestination: logs.destination });
+      // api and worker share one store: two PGlite instances on one folder would corrupt it.
+      expect(open).toHaveBeenCalledTimes(1);
+      open.mockRestore();
+
+      const response = await request(running.app.getHttpServer()).get('/health').expect(200);
+
+      expect(response.headers['content-type']).toMatch(/^application\/json/);
+      expect(response.headers['cache-control']).toBe('no-store');
+      expect(response.body).toEqual({
+        status: 'ok',
+        role: 'all',
+        version: '0.1.0',
+        uptimeSeconds: expect.any(Number),
+        adapters: {
+          eventStore: { adapter: 'pglite', status: 'up', location: join(dataDir, 'pglite') },
+          scheduler: { adapter: 'in-process-timer', status: 'not-running', detail: expect.any(String) },
+        },
+        worker: { status: 'running', startedAt: expect.any(String) },
+      });
+      expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(logs.lines()).toContainEqual(
+        expect.objectContaining({ level: 'info', msg: `Fristvagt (all) listening on ${running.url}` }),
+      );
+    });
+
+    it('keeps the events in DATA_DIR across a restart', async () => {
+      running = await bootstrap({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent' });
+      const store = running.app.get<EventStore>(EVENT_STORE);
+      await store.append('case-restart', [
+        {
+          id: '6f1c1f52-7d1a-4a38-9d53-0b7f5b3c2a10',
+          type: 'TestHappened',
+          data: {},
+          metadata: {
+            municipality: '461',
+            actor: 'test',
+            occurredAt: '2025-01-01T00:00:00.000Z',
+            correlationId: 'c',
+            causationId: null,
+            schemaVersion: 1,
+          },
+        },
+      ]);
+      await running.close();
+
+      running = await bootstrap({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent' });
+      const events = await running.app.get<EventStore>(EVENT_STORE).readStream('case-restart');
+      expect(events.map((event) => event.id)).toEqual(['6f1c1f52-7d1a-4a38-9d53-0b7f5b3c2a10']);
+    });
+
+    it('answers 503 degraded when the event store is down', async () => {
+      running = await bootstrap({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent' });
+      const store = running.app.get<EventStore>(EVENT_STORE);
+      jest.spyOn(store, 'health').mockResolvedValue({
+        adapter: 'pglite',
+        status: 'down',
+        location: dataDir,
+        detail: 'disk gone',
+      });
+
+      const response = await request(running.app.getHttpServer()).get('/health').expect(503);
+
+      expect(response.body).toMatchObject({
+        status: 'degraded',
+        adapters: { eventStore: { status: 'down' } },
+      });
+    });
+
+    it('answers unknown routes with application/problem+json', async () => {
+      running = await bootstrap({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent' });
+
+      const response = await request(running.app.getHttpServer()).get('/nowhere').expect(404);
+
+      expect(response.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(response.body).toEqual({
+        type: 'about:blank',
+        title: 'Not Found',
+        status: 404,
+        detail: 'Cannot GET /nowhere',
+        code: 'not-found',
+      });
+    });
+
+    it('runs the api alone with FRISTVAGT_ROLE=api, reporting that the scheduler runs elsewhere', async () => {
+      running = await bootstrap({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', FRISTVAGT_ROLE: 'api' });
+
+      const response = await request(running.app.getHttpServer()).get('/health').expect(200);
+
+      expect(response.body.role).toBe('api');
+      expect(response.body.worker).toBeUndefined();
+      expect(response.body.adapters.scheduler).toEqual({
+        adapter: 'in-process-timer',
+        status: 'not-running',
+        detail: 'the scheduler runs in the worker process',
+      });
+    });
+
+    it('runs the worker alone with FRISTVAGT_ROLE=worker, serving /health and nothing else', async () => {
+      running = await bootstrap({
+        DATA_DIR: dataDir,
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        FRISTVAGT_ROLE: 'worker',
+        REDIS_URL: 'redis://127.0.0.1:6379',
+      });
+      const server = running.app.getHttpServer();
+
+      const response = await request(server).get('/health').expect(200);
+
+      expect(response.body).toMatchObject({
+        role: 'worker',
+        worker: { status: 'running' },
+        adapters: { eventStore: { adapter: 'pglite', status: 'up' }, scheduler: { adapter: 'bullmq' } },
+      });
+      await request(server).get('/cases').expect(404);
+    });
+
+    it('refuses a DATA_DIR it cannot open, naming DATA_DIR', async () => {
+      const file = join(dataDir, 'not-a-folder');
+      await writeFile(file, 'x');
+
+      const error = await bootFailure({ DATA_DIR: file, PORT: '0' });
+
+      expect(error.message).toMatch(new RegExp(`^DATA_DIR: cannot open ${file} \\(ENOTDIR`));
+    });
+
+    it('refuses a PORT that is taken, naming PORT', async () => {
+      running = await bootstrap({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent' });
+      const port = new URL(running.url).port;
+      const other = await mkdtemp(join(tmpdir(), 'fristvagt-app-'));
+      try {
+        const error = await bootFailure({ DATA_DIR: other, PORT: port });
+        expect(error.message).toBe(`PORT: cannot listen on 127.0.0.1:${port} (EADDRINUSE)`);
+      } finally {
+        await rm(other, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('with DATABASE_URL', () => {
+    let database: TestDatabase;
+
+    beforeAll(async () => {
+      database = await createTestDatabase('fv_app');
+    });
+
+    afterAll(async () => {
+      await database?.drop();
+    });
+
+    it('uses PostgreSQL', async () => {
+      running = await bootstrap({
+        DATABASE_URL: database.url,
+        DATA_DIR: dataDir,
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+      });
+
+      const response = await request(running.app.getHttpServer()).get('/health').expect(200);
+
+      expect(response.body.adapters.eventStore).toEqual({
+        adapter: 'postgres',
+        status: 'up',
+        location: `127.0.0.1:5432/${database.name}`,
+      });
+    });
+
+    it('fails to start when PostgreSQL is unreachable, naming DATABASE_URL', async () => {
+      const error = await bootFailure({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/x', PORT: '0' });
+
+      expect(error.message).toBe('DATABASE_URL: cannot reach PostgreSQL at 127.0.0.1:1/x (ECONNREFUSED)');
+    });
+
+    it('never shows the password of an unreachable DATABASE_URL', async () => {
+      const error = await bootFailure({ DATABASE_URL: 'postgres://app:hunter2@127.0.0.1:1/x', PORT: '0' });
+
+      expect(error.message).toContain('DATABASE_URL');
+      expect(error.message).not.toContain('hunter2');
+    });
+
+    it('refuses a DATABASE_URL that is not PostgreSQL with a ConfigError', async () => {
+      const error = await bootFailure({ DATABASE_URL: 'mysql://x', PORT: '0' });
+
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error.message).toBe('DATABASE_URL: must be a postgres:// or postgresql:// URL, got mysql://x');
+    });
+  });
+
+  describe('with EVENTSTORE_URL', () => {
+    it('fails to start when EventStoreDB is unreachable, naming EVENTSTORE_URL', async () => {
+      const error = await bootFailure({ EVENTSTORE_URL: 'esdb://127.0.0.1:1?tls=false', PORT: '0' });
+
+      expect(error.message).toMatch(/^EVENTSTORE_URL: cannot reach EventStoreDB at 127\.0\.0\.1:1 \(/);
+    }, 20_000);
+  });
+});
