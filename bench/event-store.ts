@@ -36,6 +36,14 @@ function event(n: number): NewEvent {
   };
 }
 
+/** Payloads are made before the clock starts: the load generator shares the 2 cores with the store. */
+function prepare(appends: number, eventsPerAppend: number): { stream: string; events: NewEvent[] }[] {
+  return Array.from({ length: appends }, (_, n) => ({
+    stream: `case-${randomUUID()}`,
+    events: Array.from({ length: eventsPerAppend }, (_, i) => event(n * eventsPerAppend + i)),
+  }));
+}
+
 async function admin(sql: string): Promise<unknown[]> {
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
@@ -71,8 +79,9 @@ async function main(): Promise<void> {
 
     {
       const total = Math.round(3_000 * scale);
+      const work = prepare(total, 1);
       const r = await runConcurrent(1, total, async (n) => {
-        await store.append(`case-${randomUUID()}`, [event(n)], { expectedRevision: 'no_stream' });
+        await store.append(work[n].stream, work[n].events, { expectedRevision: 'no_stream' });
       });
       results.push({
         name: 'append 1 event, distinct streams, 1 client',
@@ -83,8 +92,9 @@ async function main(): Promise<void> {
     }
     {
       const total = Math.round(60_000 * scale);
+      const work = prepare(total, 1);
       const r = await runConcurrent(16, total, async (n) => {
-        await store.append(`case-${randomUUID()}`, [event(n)], { expectedRevision: 'no_stream' });
+        await store.append(work[n].stream, work[n].events, { expectedRevision: 'no_stream' });
       });
       results.push({
         name: 'append 1 event, distinct streams, 16 clients',
@@ -95,9 +105,9 @@ async function main(): Promise<void> {
     }
     {
       const total = Math.round(8_000 * scale);
+      const work = prepare(total, 10);
       const r = await runConcurrent(16, total, async (n) => {
-        const batch = Array.from({ length: 10 }, (_, i) => event(n * 10 + i));
-        await store.append(`case-${randomUUID()}`, batch, { expectedRevision: 'no_stream' });
+        await store.append(work[n].stream, work[n].events, { expectedRevision: 'no_stream' });
       });
       results.push({
         name: 'append 10-event batches, 16 clients',
