@@ -25,6 +25,45 @@ export interface ContractSubject {
 
 export const FIXED_NOW = new Date('2026-11-23T12:00:00.000Z');
 
+export interface ManagedSubject extends ContractSubject {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A subject over `open()`. Without `appendWithDelayInside` the delay comes before a plain append: for
+ * adapters that cannot hold a transaction open from the client (PGlite runs one at a time, EventStoreDB has
+ * none), which therefore cannot reorder commits that way either.
+ */
+export function managedSubject(
+  open: () => Promise<EventStore>,
+  appendWithDelayInside?: ContractSubject['appendWithDelayInside'],
+): ManagedSubject {
+  let store: EventStore;
+  return {
+    get store() {
+      return store;
+    },
+    async start() {
+      store = await open();
+    },
+    async stop() {
+      await store?.close();
+    },
+    async reopen() {
+      await store.close();
+      store = await open();
+      return store;
+    },
+    appendWithDelayInside:
+      appendWithDelayInside ??
+      (async (stream, events, delayMs) => {
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        await store.append(stream, events);
+      }),
+  };
+}
+
 export interface OrderingOptions {
   writers: number;
   appendsPerWriter: number;

@@ -1,50 +1,41 @@
 import { Client } from 'pg';
-import { EventStore, PostgresEventStore } from '@fristvagt/event-store';
+import { PostgresEventStore } from '@fristvagt/event-store';
 import { createTestDatabase, TestDatabase } from '../support/postgres';
-import { ContractSubject, eventStoreContract, FIXED_NOW } from './contract';
+import { eventStoreContract, FIXED_NOW, managedSubject } from './contract';
 
 describe('PostgreSQL event store contract', () => {
   let db: TestDatabase;
-  let store: EventStore;
 
   const open = () =>
     PostgresEventStore.connect({ connectionString: db.url, clock: () => FIXED_NOW, pollIntervalMs: 10 });
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    store = await open();
-  });
-  afterAll(async () => {
-    await store?.close();
-    await db?.drop();
+  // Writes through the same SQL function, but holds the transaction open afterwards, so that commit order
+  // differs from position order: the case a naive global order gets wrong.
+  const subject = managedSubject(open, async (stream, events, delayMs) => {
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      await client.query('BEGIN');
+      const recordedAt = FIXED_NOW.toISOString();
+      await client.query('SELECT * FROM fristvagt.append($1, -1, $2::json)', [
+        stream,
+        JSON.stringify(events.map((e) => ({ ...e, metadata: { ...e.metadata, recordedAt } }))),
+      ]);
+      await client.query('SELECT pg_sleep($1)', [delayMs / 1000]);
+      await client.query('COMMIT');
+    } finally {
+      await client.end();
+    }
   });
 
-  const subject: ContractSubject = {
-    get store() {
-      return store;
-    },
-    async reopen() {
-      await store.close();
-      store = await open();
-      return store;
-    },
-    async appendWithDelayInside(stream, events, delayMs) {
-      const client = new Client({ connectionString: db.url });
-      await client.connect();
-      try {
-        await client.query('BEGIN');
-        const recordedAt = FIXED_NOW.toISOString();
-        await client.query('SELECT * FROM fristvagt.append($1, -1, $2::json)', [
-          stream,
-          JSON.stringify(events.map((e) => ({ ...e, metadata: { ...e.metadata, recordedAt } }))),
-        ]);
-        await client.query('SELECT pg_sleep($1)', [delayMs / 1000]);
-        await client.query('COMMIT');
-      } finally {
-        await client.end();
-      }
-    },
-  };
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await subject.start();
+  });
+  afterAll(async () => {
+    await subject.stop();
+    await db?.drop();
+  });
 
   eventStoreContract(() => subject);
 
