@@ -1,14 +1,6 @@
-import type { LocalDate } from '../calendar';
 import type { DecideContext } from '../context';
 import { deriveObligations } from '../derive';
-import {
-  isFactEvent,
-  type Basis,
-  type CaseEvent,
-  type FactRef,
-  type RulePackRef,
-  type Subject,
-} from '../events';
+import { isFactEvent, type CaseEvent, type FactRef, type RulePackRef } from '../events';
 import { evolveCase } from '../evolve';
 import { initialCaseState, type CaseState, type ObligationState } from '../state';
 import { resolveRules } from './resolve';
@@ -16,25 +8,28 @@ import type { RulePack } from './types';
 
 export type EvaluatedStatus = 'open' | 'breached' | 'fulfilled' | 'cancelled' | 'waived';
 
-export interface EvaluatedObligation {
-  readonly obligationId: string;
-  readonly ruleId: string;
-  readonly variant: string;
-  readonly subject: Subject;
-  readonly dueAt: string | null;
-  readonly dueDate: LocalDate | null;
-  readonly strictDueAt: string | null;
-  readonly rolledDueAt: string | null;
-  readonly basis: Basis;
-  readonly citation: string;
-  readonly rulePack: RulePackRef;
-  readonly triggeredBy: FactRef;
+/** An obligation as an auditor sees it: the recorded fields, with its status judged at the evaluation's `now`. */
+export interface EvaluatedObligation extends Pick<
+  ObligationState,
+  | 'obligationId'
+  | 'ruleId'
+  | 'variant'
+  | 'subject'
+  | 'dueAt'
+  | 'dueDate'
+  | 'strictDueAt'
+  | 'rolledDueAt'
+  | 'basis'
+  | 'citation'
+  | 'rulePack'
+  | 'triggeredBy'
+  | 'fulfilledAt'
+  | 'onTime'
+> {
   /** `breached` is an open obligation whose due has passed at the evaluation's `now` (or that was breached). */
   readonly status: EvaluatedStatus;
   /** Whether the due passed while it was open, whatever happened after (a late fulfilment stays "was breached"). */
   readonly wasBreached: boolean;
-  readonly fulfilledAt: string | null;
-  readonly onTime: boolean | null;
 }
 
 export interface Evaluation {

@@ -119,8 +119,8 @@ export class SqlEventStore implements EventStore {
         if (!isUniqueViolation(error, 'events_stream_revision')) throw error;
         // A concurrent writer took the revision this append read as next.
         if ((expected === 'any' || expected === 'stream_exists') && attempt < MAX_ANY_RETRIES) continue;
-        const duplicate = await this.findStored(events);
-        if (duplicate.length > 0) return this.resolveDuplicate(streamName, events, expected);
+        const stored = await this.findStored(events);
+        if (stored.length > 0) return this.resolveDuplicate(streamName, events, expected, stored);
         throw new WrongExpectedRevision(streamName, expected, await this.currentRevision(streamName));
       }
       const [current, appended, lastRevision, lastTransaction, lastPosition] = row as [
@@ -132,8 +132,8 @@ export class SqlEventStore implements EventStore {
       ];
       if (!appended) {
         // A retried append whose first attempt succeeded sees the stream already past its expected revision.
-        if ((await this.findStored(events)).length > 0)
-          return this.resolveDuplicate(streamName, events, expected);
+        const stored = await this.findStored(events);
+        if (stored.length > 0) return this.resolveDuplicate(streamName, events, expected, stored);
         throw new WrongExpectedRevision(
           streamName,
           expected,
@@ -266,8 +266,9 @@ export class SqlEventStore implements EventStore {
     streamName: string,
     events: readonly NewEvent[],
     expected: ExpectedRevision,
+    found?: RecordedEvent[],
   ): Promise<AppendResult> {
-    const stored = new Map((await this.findStored(events)).map((e) => [e.id, e]));
+    const stored = new Map((found ?? (await this.findStored(events))).map((e) => [e.id, e]));
     const first = stored.get(events[0].id);
     for (const [i, event] of events.entries()) {
       const original = stored.get(event.id);
