@@ -17,22 +17,37 @@ export interface Due {
   readonly dueAt: string;
 }
 
-const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 // Hours stop at 23 because luxon would otherwise accept 24:00; milliseconds are the only precision we store.
 const UTC_INSTANT = /^\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{3})?Z$/;
 
+// Checked by hand rather than by luxon: this runs for every date the deciders touch, and luxon's
+// zone-aware parse costs an Intl call per date.
 export function isValidLocalDate(s: string): boolean {
-  return typeof s === 'string' && LOCAL_DATE.test(s) && DateTime.fromISO(s, { zone: LEGAL_ZONE }).isValid;
+  const match = typeof s === 'string' ? LOCAL_DATE.exec(s) : null;
+  if (match === null) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
 export function isUtcInstant(s: string): boolean {
   return typeof s === 'string' && UTC_INSTANT.test(s) && DateTime.fromISO(s, { zone: 'utc' }).isValid;
 }
 
-/** Malformed dates reaching the calendar are programmer errors (inputs are validated at the edge), hence throw. */
-function localDay(date: LocalDate): DateTime {
+/**
+ * A calendar date for date arithmetic. Days, months and years between calendar dates do not depend on a
+ * zone, so this uses UTC, where every day has 24 hours and luxon needs no Intl lookups; only the
+ * conversions between dates and instants (startOfLocalDay, localDateOf) use the legal zone.
+ * Malformed dates reaching the calendar are programmer errors (inputs are validated at the edge), hence throw.
+ */
+function calendarDay(date: LocalDate): DateTime {
   if (!isValidLocalDate(date)) throw new RangeError(`Not a valid local date (YYYY-MM-DD): ${String(date)}`);
-  return DateTime.fromISO(date, { zone: LEGAL_ZONE });
+  return DateTime.fromISO(date, { zone: 'utc' });
 }
 
 function instant(value: string): DateTime {
@@ -54,15 +69,33 @@ function isoInstant(dt: DateTime): string {
   return dt.toUTC().toISO() as string;
 }
 
-/** The local (Copenhagen) date on which a UTC instant falls: 2025-03-29T23:30:00Z is 2025-03-30. */
-export function localDateOf(value: string): LocalDate {
-  return isoDate(instant(value).setZone(LEGAL_ZONE));
+/**
+ * A bounded memo for the two conversions that need the zone's offset: luxon asks Intl for it each time,
+ * which dominated the deciders' time, while the same dates and instants recur across a case's rules.
+ */
+function memoized(fn: (key: string) => string): (key: string) => string {
+  const cache = new Map<string, string>();
+  return (key) => {
+    let value = cache.get(key);
+    if (value === undefined) {
+      value = fn(key);
+      if (cache.size >= 10_000) cache.clear();
+      cache.set(key, value);
+    }
+    return value;
+  };
 }
 
+/** The local (Copenhagen) date on which a UTC instant falls: 2025-03-29T23:30:00Z is 2025-03-30. */
+export const localDateOf: (value: string) => LocalDate = memoized((value) =>
+  isoDate(instant(value).setZone(LEGAL_ZONE)),
+);
+
 /** UTC instant of 00:00 local on `date`. */
-export function startOfLocalDay(date: LocalDate): string {
-  return isoInstant(localDay(date).startOf('day'));
-}
+export const startOfLocalDay: (date: LocalDate) => string = memoized((date) => {
+  if (!isValidLocalDate(date)) throw new RangeError(`Not a valid local date (YYYY-MM-DD): ${String(date)}`);
+  return isoInstant(DateTime.fromISO(date, { zone: LEGAL_ZONE }).startOf('day'));
+});
 
 /**
  * The breach instant of "due at the end of local day D" (DOMAIN.md rule 12): 00:00 local of D + 1. The day
@@ -73,33 +106,35 @@ export function endOfLocalDay(date: LocalDate): string {
 }
 
 export function addDays(date: LocalDate, n: number): LocalDate {
-  return isoDate(localDay(date).plus({ days: wholeNumber(n, 'days') }));
+  return isoDate(calendarDay(date).plus({ days: wholeNumber(n, 'days') }));
 }
 
 /** Calendar months; a day that does not exist in the target month clamps to its last day (DOMAIN.md rule 3). */
 export function addMonths(date: LocalDate, n: number): LocalDate {
-  return isoDate(localDay(date).plus({ months: wholeNumber(n, 'months') }));
+  return isoDate(calendarDay(date).plus({ months: wholeNumber(n, 'months') }));
 }
 
 /** Calendar years, clamped like `addMonths`: 2024-02-29 + 1 year is 2025-02-28. */
 export function addYears(date: LocalDate, n: number): LocalDate {
-  return isoDate(localDay(date).plus({ years: wholeNumber(n, 'years') }));
+  return isoDate(calendarDay(date).plus({ years: wholeNumber(n, 'years') }));
 }
 
 export function compareLocalDates(a: LocalDate, b: LocalDate): number {
-  const left = localDay(a).toMillis();
-  const right = localDay(b).toMillis();
-  return left < right ? -1 : left > right ? 1 : 0;
+  // Valid YYYY-MM-DD dates order as their text does.
+  for (const date of [a, b]) {
+    if (!isValidLocalDate(date)) throw new RangeError(`Not a valid local date (YYYY-MM-DD): ${String(date)}`);
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** ISO weekday: 1 = Monday ... 7 = Sunday. */
 export function dayOfWeek(date: LocalDate): number {
-  return localDay(date).weekday;
+  return calendarDay(date).weekday;
 }
 
 /** Due at the end of local day `date`. */
 export function dueOnDate(date: LocalDate): Due {
-  return { dueDate: localDay(date).toISODate() as LocalDate, dueAt: endOfLocalDay(date) };
+  return { dueDate: calendarDay(date).toISODate() as LocalDate, dueAt: endOfLocalDay(date) };
 }
 
 /** Due before `date` starts, i.e. at the end of the previous local day (e.g. "before the 23rd birthday"). */
