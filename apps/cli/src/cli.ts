@@ -1,27 +1,27 @@
 import {
-  computeDue,
   danishPublicHolidays,
   DK_YOUTH_PACK,
-  isInEffect,
-  isUtcInstant,
-  isValidLocalDate,
-  localDateOf,
+  dueFor as computeRuleDue,
   parseCpr,
-  resolveRules,
   RULE_IDS,
+  type RuleDue,
   type RulePack,
 } from '@fristvagt/domain';
+import { KEYS_USAGE, runKeys } from './keys';
 
 export interface CliIo {
   readStdin(): Promise<string>;
   stdout(text: string): void;
   stderr(text: string): void;
+  /** The environment the `keys` commands choose their store from. Default: process.env. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export const USAGE = `Usage:
   fristvagt due <RULE_ID> --from <ISO instant> [--municipality <code>] [--birth-date <YYYY-MM-DD>]
   fristvagt holidays <year>
-  fristvagt birthdate            (reads a CPR number from STDIN)`;
+  fristvagt birthdate            (reads a CPR number from STDIN)
+${KEYS_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -39,19 +39,9 @@ export function parseOptions(args: readonly string[], allowed: readonly string[]
   return options;
 }
 
-export interface DueOutput {
-  ruleId: string;
-  variant: string;
-  strictDueAt: string | null;
-  rolledDueAt: string | null;
-  localDueDate: string | null;
-  basis: string;
-  citation: string;
-  citationVerified: boolean;
-  rulePack: { id: string; version: string };
-}
+export type DueOutput = RuleDue;
 
-/** The due of one rule for a trigger at `from`, under the variant in effect on its local date. */
+/** The due of one rule for a trigger at `from`; the domain's refusals become usage errors naming the options. */
 export function dueFor(
   ruleId: string,
   from: string,
@@ -59,34 +49,22 @@ export function dueFor(
   birthDate: string | undefined,
   pack: RulePack = DK_YOUTH_PACK,
 ): DueOutput {
-  if (!(RULE_IDS as readonly string[]).includes(ruleId)) {
-    throw new UsageError(`Unknown rule id: ${ruleId} (known: ${RULE_IDS.join(', ')})`);
+  const result = computeRuleDue({ ruleId, from, municipality, birthDate }, pack);
+  if (result.ok) return result.value;
+  switch (result.error.code) {
+    case 'unknown-rule':
+      throw new UsageError(`Unknown rule id: ${ruleId} (known: ${RULE_IDS.join(', ')})`);
+    case 'invalid-instant':
+      throw new UsageError('--from must be an ISO-8601 UTC instant, e.g. 2025-03-25T10:00:00Z');
+    case 'invalid-municipality':
+      throw new UsageError('--municipality must be three digits');
+    case 'invalid-date':
+      throw new UsageError('--birth-date must be YYYY-MM-DD');
+    case 'birth-date-required':
+      throw new UsageError(`${ruleId} needs --birth-date`);
+    default:
+      throw new UsageError(result.error.message);
   }
-  if (!isUtcInstant(from))
-    throw new UsageError('--from must be an ISO-8601 UTC instant, e.g. 2025-03-25T10:00:00Z');
-  if (municipality !== null && !/^\d{3}$/.test(municipality))
-    throw new UsageError('--municipality must be three digits');
-  if (birthDate !== undefined && !isValidLocalDate(birthDate))
-    throw new UsageError('--birth-date must be YYYY-MM-DD');
-  const date = localDateOf(from);
-  const rule = pack.rules.find((candidate) => candidate.ruleId === ruleId && isInEffect(candidate, date));
-  if (rule === undefined)
-    throw new UsageError(`${ruleId} is not in effect on ${date} in pack ${pack.id} ${pack.version}`);
-  const needsBirthDate = rule.due.kind === 'months-before-birthday' || rule.due.kind === 'before-birthday';
-  if (needsBirthDate && birthDate === undefined) throw new UsageError(`${ruleId} needs --birth-date`);
-  const rules = resolveRules(pack, municipality);
-  const due = computeDue(rule, rules, { triggerAt: from, birthDate, anchorDate: date, period: 1 });
-  return {
-    ruleId,
-    variant: rule.variant,
-    strictDueAt: due.strict?.dueAt ?? null,
-    rolledDueAt: due.rolled?.dueAt ?? null,
-    localDueDate: due.effective?.dueDate ?? null,
-    basis: rule.basis,
-    citation: rule.citation,
-    citationVerified: rule.citationVerified,
-    rulePack: rules.rulePack,
-  };
 }
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
@@ -123,6 +101,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         io.stdout(json({ birthDate: parsed.value.birthDate }));
         return 0;
       }
+      case 'keys':
+        return await runKeys(rest, { stdout: io.stdout, stderr: io.stderr, env: io.env ?? process.env });
       default:
         throw new UsageError(command === undefined ? 'No command given' : `Unknown command: ${command}`);
     }

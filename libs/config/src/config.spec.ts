@@ -1,6 +1,14 @@
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from './config';
 
+const KEY_A = Buffer.alloc(32, 0xa1);
+const KEY_B = Buffer.alloc(32, 0xb2);
+const LOOKUP = Buffer.alloc(48, 0xc3);
+const CPR_ENV = {
+  CPR_ENCRYPTION_KEYS: `2026a:${KEY_A.toString('base64')}`,
+  CPR_LOOKUP_KEY: LOOKUP.toString('base64'),
+};
+
 function configError(env: NodeJS.ProcessEnv): ConfigError {
   try {
     loadConfig(env);
@@ -43,6 +51,7 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'debug',
       FRISTVAGT_ROLE: 'worker',
       NODE_ENV: 'production',
+      ...CPR_ENV,
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -58,6 +67,7 @@ describe('loadConfig', () => {
         url: 'postgresql://app:secret@db:5432/fristvagt',
         variable: 'DATABASE_URL',
       },
+      cpr: { encryptionKeys: [{ id: '2026a', key: KEY_A }], lookupKey: LOOKUP },
     });
   });
 
@@ -119,5 +129,78 @@ describe('loadConfig', () => {
     expect(error.message).toContain(
       'DATABASE_URL: must be a postgres:// or postgresql:// URL, got mysql://app:***@db',
     );
+  });
+
+  describe('CPR keys', () => {
+    it('reads a key ring (the first key encrypts) and a lookup key, in base64 or base64url', () => {
+      const config = loadConfig({
+        CPR_ENCRYPTION_KEYS: ` new:${KEY_B.toString('base64url')} , old:${KEY_A.toString('base64')}`,
+        CPR_LOOKUP_KEY: LOOKUP.toString('base64url'),
+      });
+      expect(config.cpr).toEqual({
+        encryptionKeys: [
+          { id: 'new', key: KEY_B },
+          { id: 'old', key: KEY_A },
+        ],
+        lookupKey: LOOKUP,
+      });
+    });
+
+    it('leaves cpr unset outside production, so the api falls back to development keys', () => {
+      expect(loadConfig({ NODE_ENV: 'development' }).cpr).toBeUndefined();
+      expect(loadConfig({ NODE_ENV: 'test' }).cpr).toBeUndefined();
+    });
+
+    it('requires both keys when NODE_ENV=production, naming each variable', () => {
+      const error = configError({ NODE_ENV: 'production' });
+      expect(error.issues).toEqual([
+        {
+          variable: 'CPR_ENCRYPTION_KEYS',
+          message: expect.stringContaining('required when NODE_ENV=production'),
+        },
+        { variable: 'CPR_LOOKUP_KEY', message: expect.stringContaining('required when NODE_ENV=production') },
+      ]);
+    });
+
+    it('refuses one key variable without the other', () => {
+      expect(configError({ CPR_LOOKUP_KEY: CPR_ENV.CPR_LOOKUP_KEY }).message).toBe(
+        'CPR_ENCRYPTION_KEYS: must be set together with CPR_LOOKUP_KEY',
+      );
+      expect(configError({ CPR_ENCRYPTION_KEYS: CPR_ENV.CPR_ENCRYPTION_KEYS }).message).toBe(
+        'CPR_LOOKUP_KEY: must be set together with CPR_ENCRYPTION_KEYS',
+      );
+    });
+
+    const short = Buffer.alloc(16, 0x11).toString('base64');
+    it.each([
+      [`k1${KEY_A.toString('base64')}`, 'CPR_ENCRYPTION_KEYS: entry 1 must be keyId:base64-key'],
+      [`k1:${short}`, 'CPR_ENCRYPTION_KEYS: entry 1 (key id "k1") must decode to 32 bytes (AES-256), got 16'],
+      [
+        `k1:${KEY_A.toString('base64')},k2:s3cr3t-Value!`,
+        'CPR_ENCRYPTION_KEYS: entry 2 (key id "k2") is not base64',
+      ],
+      [`k1:${KEY_A.toString('base64')},k1:${KEY_B.toString('base64')}`, 'entry 2 repeats the key id "k1"'],
+      [`k.1:${KEY_A.toString('base64')}`, 'entry 1 has a key id that is not 1 to 32 letters'],
+      [`:${KEY_A.toString('base64')}`, 'entry 1 has a key id that is not 1 to 32 letters'],
+      [`k1:${KEY_A.toString('base64')},`, 'CPR_ENCRYPTION_KEYS: entry 2 must be keyId:base64-key'],
+    ])('refuses CPR_ENCRYPTION_KEYS=%s without echoing key material', (value, message) => {
+      const error = configError({ ...CPR_ENV, CPR_ENCRYPTION_KEYS: value });
+      expect(error.message).toContain(message);
+      expect(error.issues.map((issue) => issue.variable)).toEqual(['CPR_ENCRYPTION_KEYS']);
+      for (const secret of [KEY_A.toString('base64'), KEY_B.toString('base64'), short, 's3cr3t-Value']) {
+        expect(error.message).not.toContain(secret);
+      }
+    });
+
+    it.each([
+      [Buffer.alloc(31, 0x22).toString('base64'), 'CPR_LOOKUP_KEY: must decode to at least 32 bytes, got 31'],
+      ['c2VjcmV0*', 'CPR_LOOKUP_KEY: is not base64'],
+      ['abcde', 'CPR_LOOKUP_KEY: is not base64'],
+      ['abc=d===', 'CPR_LOOKUP_KEY: is not base64'],
+    ])('refuses CPR_LOOKUP_KEY=%s without echoing it', (value, message) => {
+      const error = configError({ ...CPR_ENV, CPR_LOOKUP_KEY: value });
+      expect(error.message).toBe(message);
+      expect(error.message).not.toContain(value);
+    });
   });
 });

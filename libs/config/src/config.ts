@@ -17,6 +17,21 @@ export type EventStoreConfig =
   | { readonly adapter: 'postgres'; readonly url: string; readonly variable: 'DATABASE_URL' }
   | { readonly adapter: 'pglite'; readonly dataDir: string; readonly variable: 'DATA_DIR' };
 
+/** One AES-256 key of the CPR key ring. The id travels in every ciphertext, so a key can be found to decrypt. */
+export interface CprEncryptionKey {
+  readonly id: string;
+  /** Exactly 32 bytes. */
+  readonly key: Buffer;
+}
+
+/** The keys that protect CPR numbers at rest (see apps/api/src/personal-data). */
+export interface CprKeys {
+  /** The first key encrypts; every key decrypts. Rotate by putting a new key first and keeping the old ones. */
+  readonly encryptionKeys: readonly CprEncryptionKey[];
+  /** HMAC-SHA256 key of the CPR lookup hash, at least 32 bytes. Never rotated: the hashes are stored. */
+  readonly lookupKey: Buffer;
+}
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -30,6 +45,11 @@ export interface Config {
   readonly role: Role;
   readonly nodeEnv: NodeEnv;
   readonly eventStore: EventStoreConfig;
+  /**
+   * From CPR_ENCRYPTION_KEYS and CPR_LOOKUP_KEY (both or neither; required when NODE_ENV=production).
+   * Unset: the api uses development keys kept in DATA_DIR/secrets (apps/api/src/personal-data/cpr-keys.ts).
+   */
+  readonly cpr?: CprKeys;
 }
 
 /** One variable that failed validation. `message` never contains the variable's secret parts. */
@@ -83,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const logLevel = oneOf(read('LOG_LEVEL'), LOG_LEVELS, 'info', (message) => fail('LOG_LEVEL', message));
   const role = oneOf(read('FRISTVAGT_ROLE'), ROLES, 'all', (message) => fail('FRISTVAGT_ROLE', message));
   const nodeEnv = oneOf(read('NODE_ENV'), NODE_ENVS, 'development', (message) => fail('NODE_ENV', message));
+  const cpr = cprKeys(read('CPR_ENCRYPTION_KEYS'), read('CPR_LOOKUP_KEY'), nodeEnv, fail);
 
   if (issues.length > 0) throw new ConfigError(issues);
 
@@ -104,7 +125,95 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     role: role!,
     nodeEnv: nodeEnv!,
     eventStore,
+    ...(cpr !== undefined && { cpr }),
   };
+}
+
+function cprKeys(
+  rawEncryptionKeys: string | undefined,
+  rawLookupKey: string | undefined,
+  nodeEnv: NodeEnv | undefined,
+  fail: (variable: string, message: string) => undefined,
+): CprKeys | undefined {
+  if (rawEncryptionKeys === undefined && rawLookupKey === undefined) {
+    if (nodeEnv === 'production') {
+      fail('CPR_ENCRYPTION_KEYS', 'is required when NODE_ENV=production (development keys are refused)');
+      fail('CPR_LOOKUP_KEY', 'is required when NODE_ENV=production (development keys are refused)');
+    }
+    return undefined;
+  }
+  // One without the other is a half-configured key set: a hash or a ciphertext would silently come from a
+  // development key that is not kept with the production secrets.
+  if (rawEncryptionKeys === undefined) {
+    return fail('CPR_ENCRYPTION_KEYS', 'must be set together with CPR_LOOKUP_KEY');
+  }
+  if (rawLookupKey === undefined)
+    return fail('CPR_LOOKUP_KEY', 'must be set together with CPR_ENCRYPTION_KEYS');
+  const encryptionKeys = parseCprEncryptionKeys(rawEncryptionKeys);
+  const lookupKey = parseCprLookupKey(rawLookupKey);
+  if (!encryptionKeys.ok) fail('CPR_ENCRYPTION_KEYS', encryptionKeys.message);
+  if (!lookupKey.ok) fail('CPR_LOOKUP_KEY', lookupKey.message);
+  return encryptionKeys.ok && lookupKey.ok
+    ? { encryptionKeys: encryptionKeys.value, lookupKey: lookupKey.value }
+    : undefined;
+}
+
+/** A parsed value, or why it was refused; the message never contains key material. */
+export type Parsed<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
+
+/** Key ids appear in every CPR ciphertext (`v1.<keyId>.…`), so they are short and URL-safe, without dots. */
+const CPR_KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
+const AES_256_KEY_BYTES = 32;
+const MIN_LOOKUP_KEY_BYTES = 32;
+
+/**
+ * CPR_ENCRYPTION_KEYS: comma-separated `keyId:base64` entries of 32-byte keys, the encrypting key first
+ * (`openssl rand -base64 32` makes one). Used for the environment and for the development key file alike.
+ */
+export function parseCprEncryptionKeys(raw: string): Parsed<CprEncryptionKey[]> {
+  const keys: CprEncryptionKey[] = [];
+  const entries = raw.split(',').map((entry) => entry.trim());
+  for (const [index, entry] of entries.entries()) {
+    const where = `entry ${index + 1}`;
+    const colon = entry.indexOf(':');
+    if (colon < 0) return refuse(`${where} must be keyId:base64-key`);
+    const id = entry.slice(0, colon).trim();
+    if (!CPR_KEY_ID.test(id)) {
+      return refuse(`${where} has a key id that is not 1 to 32 letters, digits, '-' or '_'`);
+    }
+    if (keys.some((key) => key.id === id)) return refuse(`${where} repeats the key id "${id}"`);
+    const key = decodeBase64(entry.slice(colon + 1).trim());
+    if (key === undefined) return refuse(`${where} (key id "${id}") is not base64`);
+    if (key.length !== AES_256_KEY_BYTES) {
+      return refuse(`${where} (key id "${id}") must decode to 32 bytes (AES-256), got ${key.length}`);
+    }
+    keys.push({ id, key });
+  }
+  return { ok: true, value: keys };
+}
+
+/** CPR_LOOKUP_KEY: base64 of at least 32 bytes (an HMAC-SHA256 key). */
+export function parseCprLookupKey(raw: string): Parsed<Buffer> {
+  const key = decodeBase64(raw.trim());
+  if (key === undefined) return refuse('is not base64');
+  if (key.length < MIN_LOOKUP_KEY_BYTES) {
+    return refuse(`must decode to at least ${MIN_LOOKUP_KEY_BYTES} bytes, got ${key.length}`);
+  }
+  return { ok: true, value: key };
+}
+
+function refuse(message: string): { ok: false; message: string } {
+  return { ok: false, message };
+}
+
+/** Strict base64 or base64url (Buffer.from alone skips any character it does not know). */
+function decodeBase64(text: string): Buffer | undefined {
+  const base64 = /^[A-Za-z0-9+/]+={0,2}$/.test(text);
+  const base64url = /^[A-Za-z0-9_-]+={0,2}$/.test(text);
+  if (!base64 && !base64url) return undefined;
+  if (text.includes('=') ? text.length % 4 !== 0 : text.length % 4 === 1) return undefined;
+  return Buffer.from(text, base64 ? 'base64' : 'base64url');
 }
 
 function parsePort(raw: string | undefined, fail: (message: string) => undefined): number | undefined {

@@ -9,6 +9,7 @@ import {
   WorkerHealth,
   type WorkerHealthReport,
 } from '../../../worker/src';
+import { Public } from '../access/principal';
 import { fristvagtVersion } from '../version';
 
 export interface HealthReport {
@@ -31,6 +32,7 @@ interface StatusSettable {
 }
 
 @Controller()
+@Public()
 export class HealthController {
   private readonly startedAt = Date.now();
   private readonly version = fristvagtVersion();

@@ -2,3 +2,5 @@ export * from './types';
 export * from './dk-youth';
 export * from './resolve';
 export * from './evaluate';
+export * from './describe-due';
+export * from './due-for';
