@@ -1,7 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Config } from '@fristvagt/config';
 import { EventStoreModule } from '@fristvagt/event-store-nest';
+import { CasesModule } from './cases/cases.module';
 import { HealthModule } from './health/health.module';
+import { AccessModule } from './access/access.module';
+import { PersonalDataModule } from './personal-data/personal-data.module';
+import { RulesModule } from './rules/rules.module';
 
 /** The HTTP api: commands from integrations, queries, audit replay, alert stream. */
 @Module({})
@@ -13,7 +17,14 @@ export class ApiModule {
     if (module === undefined) {
       module = {
         module: ApiModule,
-        imports: [EventStoreModule.forConfig(config), HealthModule.forConfig(config)],
+        imports: [
+          EventStoreModule.forConfig(config),
+          HealthModule.forConfig(config),
+          AccessModule.forConfig(config),
+          PersonalDataModule.forConfig(config),
+          CasesModule.forConfig(config),
+          RulesModule,
+        ],
       };
       ApiModule.modules.set(config, module);
     }

@@ -1,11 +1,12 @@
-import { type DynamicModule, Module, ValidationPipe } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { type Config, ConfigModule } from '@fristvagt/config';
+import { type Clock, type Config, ConfigModule } from '@fristvagt/config';
 import { type Logger, LoggingModule } from '@fristvagt/logging';
 import { WorkerModule } from '../../worker/src';
 import { ApiModule } from './api.module';
 import { HealthModule } from './health/health.module';
+import { InputValidationPipe } from './problems/input-validation';
 import { ProblemDetailsFilter } from './problems/problem-details.filter';
 
 /**
@@ -14,7 +15,7 @@ import { ProblemDetailsFilter } from './problems/problem-details.filter';
  */
 @Module({})
 export class AppModule {
-  static forConfig(config: Config, logger: Logger): DynamicModule {
+  static forConfig(config: Config, logger: Logger, clock?: Clock): DynamicModule {
     const parts =
       config.role === 'all'
         ? [ApiModule.forConfig(config), WorkerModule.forConfig(config)]
@@ -23,13 +24,15 @@ export class AppModule {
           : [WorkerModule.forConfig(config), HealthModule.forConfig(config)];
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), LoggingModule.forRoot(logger), CqrsModule.forRoot(), ...parts],
+      imports: [
+        ConfigModule.forRoot(config, clock),
+        LoggingModule.forRoot(logger),
+        CqrsModule.forRoot(),
+        ...parts,
+      ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-        {
-          provide: APP_PIPE,
-          useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
-        },
+        { provide: APP_PIPE, useClass: InputValidationPipe },
       ],
     };
   }

@@ -2,10 +2,12 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import pino, { type DestinationStream } from 'pino';
-import { type Config, loadConfig } from '@fristvagt/config';
+import { type Clock, type Config, loadConfig } from '@fristvagt/config';
 import { EVENT_STORE, type EventStore } from '@fristvagt/event-store';
 import { createLogger, type Logger, PinoNestLogger } from '@fristvagt/logging';
 import { AppModule } from './app.module';
+import { serveOpenApi } from './openapi';
+import { useJsonBodies } from './problems/json-bodies';
 
 export interface RunningApp {
   readonly app: NestExpressApplication;
@@ -20,6 +22,8 @@ export interface RunningApp {
 export interface BootstrapOptions {
   /** Default: stdout. */
   readonly logDestination?: DestinationStream;
+  /** Default: the system clock. Tests pin `now` with a FixedClock. */
+  readonly clock?: Clock;
 }
 
 /** The HTTP server could not listen; names the variable to change. */
@@ -46,12 +50,25 @@ export async function bootstrap(env: NodeJS.ProcessEnv, options: BootstrapOption
 
   // Nest's logger stays off while the modules are built: a failure there reaches the caller as this
   // rejection and is reported once, by it, instead of a second time with Nest's stack trace.
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config, logger), {
-    logger: false,
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forConfig(config, logger, options.clock),
+    {
+      logger: false,
+      abortOnError: false,
+      // useJsonBodies installs the only body parser, so that body errors become problem+json.
+      bodyParser: false,
+    },
+  );
   app.useLogger(new PinoNestLogger(logger));
   app.disable('x-powered-by');
+  try {
+    useJsonBodies(app);
+    // The worker alone serves /health and nothing else.
+    if (config.role !== 'worker') serveOpenApi(app);
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
 
   try {
     await app.listen(config.port, config.host);

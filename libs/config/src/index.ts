@@ -1,3 +1,4 @@
+export * from './clock';
 export * from './config';
 export * from './config.module';
 export * from './redact-url';

@@ -15,3 +15,4 @@ export * from './action-plan';
 export * from './contact-person';
 export * from './aftercare';
 export * from './rules';
+export { identifier, kommunekode } from './validation';

@@ -26,8 +26,8 @@ export function localDate(value: unknown, field: string): Check {
 }
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-// A CPR number must never become an identifier: it would end up in obligation ids, logs and URLs.
-const CPR_LIKE = /^\d{6}-?\d{4}$/;
+// A CPR number must never become (part of) an identifier: it would end up in obligation ids, logs and URLs.
+const CPR_LIKE = /(?<!\d)\d{6}-?\d{4}(?!\d)/;
 
 export function identifier(value: unknown, field: string): Check {
   if (typeof value !== 'string' || !ID.test(value)) {

@@ -30,6 +30,11 @@ export interface EventMetadata {
   readonly causationId: string | null;
   /** Version of the event type's data schema; old versions are upcast on read, never rewritten. */
   readonly schemaVersion: number;
+  /**
+   * Set on the events one API request appended: a keyed hash of the caller's Idempotency-Key (scoped to
+   * the caller) and a hash of the request, so a retry finds its own events in the stream, atomically with them.
+   */
+  readonly idempotency?: { readonly key: string; readonly request: string };
 }
 
 export type NewEventMetadata = Omit<EventMetadata, 'recordedAt'>;

@@ -7,7 +7,6 @@ import {
   HttpException,
   type INestApplication,
   Post,
-  ValidationPipe,
 } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
@@ -15,6 +14,7 @@ import { IsString, Matches } from 'class-validator';
 import request from 'supertest';
 import { WrongExpectedRevision } from '@fristvagt/event-store';
 import { createLogger, LOGGER } from '@fristvagt/logging';
+import { InputValidationPipe } from './input-validation';
 import { ProblemDetailsFilter } from './problem-details.filter';
 
 class RegisterChild {
@@ -70,7 +70,7 @@ describe('ProblemDetailsFilter', () => {
       providers: [
         { provide: LOGGER, useValue: createLogger({ destination }) },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-        { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true }) },
+        { provide: APP_PIPE, useClass: InputValidationPipe },
       ],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
@@ -137,8 +137,18 @@ describe('ProblemDetailsFilter', () => {
       type: 'urn:fristvagt:problem:validation-failed',
       status: 400,
       code: 'validation-failed',
-      errors: ['property extra should not exist', expect.stringContaining('municipality must match')],
+      field: 'extra',
+      errors: [
+        { field: 'extra', code: 'unknown-field', detail: 'extra is not a field of this request' },
+        {
+          field: 'municipality',
+          code: 'invalid-format',
+          detail: expect.stringContaining('municipality must match'),
+        },
+      ],
     });
-    expect(response.body.detail).toBe(response.body.errors.join('; '));
+    expect(response.body.detail).toBe(
+      response.body.errors.map((error: { detail: string }) => error.detail).join('; '),
+    );
   });
 });

@@ -15,7 +15,7 @@ import {
   WrongExpectedRevision,
 } from '@fristvagt/event-store';
 import { LOGGER, type Logger } from '@fristvagt/logging';
-import { problem, PROBLEM_CONTENT_TYPE, type Problem } from './problem';
+import { type InputError, problem, PROBLEM_CONTENT_TYPE, type Problem } from './problem';
 
 /**
  * The one error mapper: every error that leaves a controller becomes `application/problem+json`.
@@ -63,20 +63,32 @@ function fromHttpException(exception: HttpException): Problem {
   const status = exception.getStatus();
   const response = exception.getResponse();
   if (typeof response === 'string') return problem({ status, detail: response });
-  const { code, detail, message } = response as { code?: unknown; detail?: unknown; message?: unknown };
+  const { code, detail, message, field, errors } = response as {
+    code?: unknown;
+    detail?: unknown;
+    message?: unknown;
+    field?: unknown;
+    errors?: unknown;
+  };
   if (Array.isArray(message)) {
-    // ValidationPipe: one message per invalid field.
-    const errors = message.map(String);
+    // Nest's own ValidationPipe format (one message per invalid field); ours sends `errors` instead.
+    const messages = message.map(String);
     return problem({
       status,
       code: typeof code === 'string' ? code : 'validation-failed',
-      detail: errors.join('; '),
-      errors,
+      detail: messages.join('; '),
+      errors: messages.map((text) => ({
+        field: text.split(' ')[0] ?? '',
+        code: 'invalid-value',
+        detail: text,
+      })),
     });
   }
   return problem({
     status,
     ...(typeof code === 'string' && { code }),
+    ...(typeof field === 'string' && { field }),
+    ...(Array.isArray(errors) && { errors: errors as InputError[] }),
     detail: typeof detail === 'string' ? detail : typeof message === 'string' ? message : exception.message,
   });
 }

@@ -9,8 +9,17 @@ export interface Problem {
   readonly detail: string;
   /** Stable, kebab-case; clients branch on this, never on `detail`. */
   readonly code: string;
+  /** The input at fault (first of `errors`): a body path like `invitees[0].role`, a query or path parameter, or a header. */
+  readonly field?: string;
   /** Individual input errors of a `validation-failed` problem. */
-  readonly errors?: readonly string[];
+  readonly errors?: readonly InputError[];
+}
+
+/** One invalid input: where, a stable code, and a message that never echoes the value. */
+export interface InputError {
+  readonly field: string;
+  readonly code: string;
+  readonly detail: string;
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -31,7 +40,8 @@ export function problem(fields: {
   status: number;
   detail: string;
   code?: string;
-  errors?: readonly string[];
+  field?: string;
+  errors?: readonly InputError[];
 }): Problem {
   const generic = statusCode(fields.status);
   const code = fields.code ?? generic;
@@ -41,6 +51,7 @@ export function problem(fields: {
     status: fields.status,
     detail: fields.detail,
     code,
+    ...(fields.field !== undefined && { field: fields.field }),
     ...(fields.errors !== undefined && { errors: fields.errors }),
   };
 }

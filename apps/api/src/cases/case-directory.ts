@@ -1,0 +1,87 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { CaseOpened } from '@fristvagt/domain';
+import { EVENT_STORE, type EventStore, type Position, type RecordedEvent } from '@fristvagt/event-store';
+import { LOGGER, type Logger } from '@fristvagt/logging';
+
+/** How often the directory reads what other processes have written, when nobody asks sooner. */
+export const DIRECTORY_POLL_MS = 1_000;
+const BATCH = 1_000;
+
+/**
+ * Which cases belong to a person, by the keyed hash of the CPR number: a read model of every `CaseOpened`,
+ * rebuilt from the event log at start. It reads the log from its checkpoint once a second, and always
+ * before it answers a lookup, so a lookup sees every case opened before it was asked, by any process.
+ *
+ * It polls instead of following a live subscription on purpose: a live subscriber reads the log back
+ * after every append, which at a thousand commands a second doubles the database's work for an index
+ * that is read rarely.
+ */
+@Injectable()
+export class CaseDirectory implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly byPerson = new Map<string, Set<string>>();
+  private checkpoint: Position | 'start' = 'start';
+  private reading: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.catchUp().catch((error: unknown) => {
+        // Lookups retry the read themselves; a failing poll only delays other processes' cases.
+        this.logger.warn({ err: error }, 'case directory could not read the event log');
+      });
+    }, DIRECTORY_POLL_MS);
+    this.timer.unref();
+    void this.catchUp().catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'case directory could not read the event log');
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.reading?.catch(() => undefined);
+  }
+
+  /** Case ids opened for this person, in any municipality (the caller filters by scope), after catching up. */
+  async casesOf(lookupHash: string): Promise<string[]> {
+    await this.catchUp();
+    return [...(this.byPerson.get(lookupHash) ?? [])];
+  }
+
+  /** Reads the log from the checkpoint to its end; concurrent callers share one read. */
+  catchUp(): Promise<void> {
+    this.reading ??= this.readToEnd().finally(() => {
+      this.reading = undefined;
+    });
+    return this.reading;
+  }
+
+  private async readToEnd(): Promise<void> {
+    while (!this.stopped) {
+      const batch = await this.store.readAll({ fromPosition: this.checkpoint, maxCount: BATCH });
+      for (const event of batch) {
+        this.apply(event);
+        this.checkpoint = event.position;
+      }
+      if (batch.length < BATCH) return;
+    }
+  }
+
+  private apply(event: RecordedEvent): void {
+    if (event.type !== 'CaseOpened' || !event.streamName.startsWith('case-')) return;
+    const { caseId, person } = event.data as CaseOpened['data'];
+    if (person === null) return;
+    let cases = this.byPerson.get(person.cprLookupHash);
+    if (cases === undefined) {
+      cases = new Set();
+      this.byPerson.set(person.cprLookupHash, cases);
+    }
+    cases.add(caseId);
+  }
+}

@@ -1,0 +1,56 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import {
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal } from '../access/principal';
+import type { HttpResponse } from './command-gateway';
+import { FindCasesByCpr, GetCase } from './case-queries';
+import { CaseLookupResult, CaseView } from './dto/case.dto';
+import { CaseLookupDto } from './dto/command.dto';
+import { CaseIdPipe } from './http';
+
+/** Reading cases: by id, or by CPR number (in the body, never in a URL). Every role may read within its scope. */
+@ApiTags('cases')
+@ApiBearerAuth('api-key')
+@Controller('v1/cases')
+export class CaseQueriesController {
+  constructor(private readonly queryBus: QueryBus) {}
+
+  @Post('lookup')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: "Find a person's cases by CPR number",
+    description:
+      'The CPR number goes in the body so it never appears in URLs or access logs. Only cases within the ' +
+      "API key's municipalities are listed.",
+  })
+  @ApiOkResponse({ type: CaseLookupResult })
+  @ApiUnauthorizedResponse({ description: 'Missing or unknown API key.' })
+  lookup(@CurrentPrincipal() principal: Principal, @Body() body: CaseLookupDto): Promise<CaseLookupResult> {
+    return this.queryBus.execute(new FindCasesByCpr(body.cpr, principal));
+  }
+
+  @Get(':caseId')
+  @ApiOperation({
+    summary: 'A case with its open and closed obligations',
+    description: 'The ETag header is the case revision: send it as If-Match with the next command.',
+  })
+  @ApiOkResponse({ type: CaseView })
+  @ApiNotFoundResponse({ description: "No such case within the API key's municipalities." })
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('caseId', CaseIdPipe) caseId: string,
+    @Res({ passthrough: true }) response: HttpResponse,
+  ): Promise<CaseView> {
+    const view = await this.queryBus.execute(new GetCase(caseId, principal));
+    response.setHeader('ETag', `"${view.revision}"`);
+    response.setHeader('Cache-Control', 'no-store');
+    return view;
+  }
+}

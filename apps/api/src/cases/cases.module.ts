@@ -1,0 +1,42 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { Config } from '@fristvagt/config';
+import { EventStoreModule } from '@fristvagt/event-store-nest';
+import { ActionPlansController } from './action-plans.controller';
+import { AftercareController } from './aftercare.controller';
+import { CaseCommandsController } from './case-commands.controller';
+import { CaseDirectory } from './case-directory';
+import { FindCasesByCprHandler, GetCaseHandler } from './case-queries';
+import { CaseQueriesController } from './case-queries.controller';
+import { CommandGateway } from './command-gateway';
+import { ContactPersonController } from './contact-person.controller';
+import { ExecuteCaseCommandHandler } from './execute-case-command';
+import { NetworkCouncilController } from './network-council.controller';
+
+/**
+ * Cases over HTTP: one controller per workflow for the commands, one for reading. Needs CPR_PROTECTOR,
+ * CLOCK and LOGGER from the global modules, and the CqrsModule.
+ */
+@Module({})
+export class CasesModule {
+  static forConfig(config: Config): DynamicModule {
+    return {
+      module: CasesModule,
+      imports: [EventStoreModule.forConfig(config)],
+      controllers: [
+        CaseQueriesController,
+        CaseCommandsController,
+        NetworkCouncilController,
+        ActionPlansController,
+        ContactPersonController,
+        AftercareController,
+      ],
+      providers: [
+        CommandGateway,
+        ExecuteCaseCommandHandler,
+        GetCaseHandler,
+        FindCasesByCprHandler,
+        CaseDirectory,
+      ],
+    };
+  }
+}

@@ -1,0 +1,42 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import type { DomainError } from '@fristvagt/domain';
+
+/**
+ * Refusals that depend on what the case already holds: the same request could succeed on another case
+ * or at another time, so 409 Conflict. Every other domain refusal is about the request itself (a date
+ * out of its window, a reference to something the case does not have), so 422.
+ */
+const CONFLICTS: ReadonlySet<string> = new Set([
+  'case-already-opened',
+  'duplicate-id',
+  'placement-already-ended',
+  'measure-already-started',
+  'measure-already-ended',
+  'measure-ended',
+  'measure-not-started',
+  'aftercare-already-ended',
+  'council-already-concluded',
+  'council-not-held',
+  'council-not-convened',
+  'obligation-closed',
+]);
+
+export function domainStatus(code: string): HttpStatus {
+  return CONFLICTS.has(code) ? HttpStatus.CONFLICT : HttpStatus.UNPROCESSABLE_ENTITY;
+}
+
+/** A decider's refusal as problem+json: its stable code, its message (never personal data), and the field. */
+export function domainProblem(error: DomainError): HttpException {
+  return new HttpException(
+    { code: error.code, detail: error.message, ...(error.field !== undefined && { field: error.field }) },
+    domainStatus(error.code),
+  );
+}
+
+/** A case that does not exist and a case outside the caller's scope look the same. */
+export function caseNotFound(): HttpException {
+  return new HttpException(
+    { code: 'case-not-found', detail: 'No case with this id is visible to this API key.' },
+    HttpStatus.NOT_FOUND,
+  );
+}

@@ -1,0 +1,218 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type {
+  Basis,
+  CaseEvent,
+  CaseState,
+  ObligationCancelled,
+  ObligationFulfilled,
+  ObligationNotOpened,
+  ObligationOpened,
+  ObligationWaived,
+} from '@fristvagt/domain';
+import type { RecordedEvent } from '@fristvagt/event-store';
+import { toDomainEvent } from '../case-stream';
+
+export class SubjectView {
+  @ApiProperty({ example: 'documentation' })
+  kind!: string;
+  @ApiProperty({ example: 'pol-2026-0042' })
+  id!: string;
+}
+
+export class OpenedObligationView {
+  @ApiProperty({ example: 'NSR-CONVENE:documentation:pol-2026-0042' })
+  obligationId!: string;
+  @ApiProperty({ example: 'NSR-CONVENE' })
+  ruleId!: string;
+  @ApiProperty({ example: 'standard' })
+  variant!: string;
+  @ApiProperty({ example: 'Convene a network council' })
+  title!: string;
+  @ApiProperty({ type: SubjectView })
+  subject!: SubjectView;
+  @ApiProperty({
+    nullable: true,
+    example: '2026-04-01T21:59:59.999Z',
+    description:
+      'The instant that alerts and breaches use (rolled forward where the municipality chose that).',
+  })
+  dueAt!: string | null;
+  @ApiProperty({ nullable: true, example: '2026-04-01', description: 'The Danish local date it falls due.' })
+  dueDate!: string | null;
+  @ApiProperty({ nullable: true, example: '2026-04-01T21:59:59.999Z' })
+  strictDueAt!: string | null;
+  @ApiProperty({ nullable: true, example: null })
+  rolledDueAt!: string | null;
+  @ApiProperty({ nullable: true, example: '2026-03-30T21:59:59.999Z' })
+  warnAt!: string | null;
+  @ApiProperty({ enum: ['statute', 'guidance', 'municipal-standard'] })
+  basis!: Basis;
+  @ApiProperty({ example: 'Barnets lov § 57 b, stk. 1' })
+  citation!: string;
+  @ApiProperty({ example: { id: 'dk-youth', version: '2026.1' } })
+  rulePack!: { id: string; version: string };
+}
+
+export class ClosedObligationView {
+  @ApiProperty()
+  obligationId!: string;
+  @ApiProperty({ nullable: true, description: 'Null only if the obligation is not on the case.' })
+  ruleId!: string | null;
+  @ApiPropertyOptional({ description: 'Fulfilled: within the deadline.' })
+  onTime?: boolean;
+  @ApiPropertyOptional({ description: 'Fulfilled: when.' })
+  fulfilledAt?: string;
+  @ApiPropertyOptional({ description: 'Cancelled: why.' })
+  reason?: string;
+  @ApiPropertyOptional({ description: 'Waived: the written justification.' })
+  justification?: string;
+}
+
+export class NotOpenedView {
+  @ApiProperty({ example: 'NSR-CONVENE' })
+  ruleId!: string;
+  @ApiProperty({ example: 'youth-over-18' })
+  reason!: string;
+  @ApiProperty()
+  message!: string;
+}
+
+export class ObligationChangesView {
+  @ApiProperty({ type: [OpenedObligationView] })
+  opened!: OpenedObligationView[];
+  @ApiProperty({ type: [ClosedObligationView] })
+  fulfilled!: ClosedObligationView[];
+  @ApiProperty({ type: [ClosedObligationView] })
+  cancelled!: ClosedObligationView[];
+  @ApiProperty({ type: [ClosedObligationView] })
+  waived!: ClosedObligationView[];
+  @ApiProperty({
+    type: [NotOpenedView],
+    description: 'Rules the fact could have triggered but that do not apply.',
+  })
+  notOpened!: NotOpenedView[];
+}
+
+export class AppendedEventView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+  @ApiProperty({ example: 'PoliceDocumentationReceived' })
+  type!: string;
+  @ApiProperty({ example: 1 })
+  revision!: number;
+  @ApiProperty({ example: '2026-03-25T10:00:00Z' })
+  occurredAt!: string;
+}
+
+/** The parts of a stored event an outcome is built from; an event as written and as read back agree on them. */
+export type OutcomeEvent = Pick<RecordedEvent, 'id' | 'type' | 'data' | 'revision'> & {
+  readonly metadata: Pick<RecordedEvent['metadata'], 'occurredAt'>;
+};
+
+/** What a command did: the stream's new revision, the events written, and the obligations they changed. */
+export class CommandOutcome {
+  @ApiProperty({ format: 'uuid' })
+  caseId!: string;
+  @ApiProperty({
+    example: 1,
+    description: "The case stream's revision after the command; send it as If-Match.",
+  })
+  revision!: number;
+  @ApiProperty({ type: [AppendedEventView] })
+  events!: AppendedEventView[];
+  @ApiProperty({ type: ObligationChangesView })
+  obligations!: ObligationChangesView;
+}
+
+/**
+ * The response of a command, computed from the events it appended and the state before them only, so a
+ * replay (the same Idempotency-Key) rebuilds the very same body from the stored events.
+ */
+export function commandOutcome(
+  caseId: string,
+  before: CaseState,
+  appended: readonly OutcomeEvent[],
+): CommandOutcome {
+  const changes: ObligationChangesView = {
+    opened: [],
+    fulfilled: [],
+    cancelled: [],
+    waived: [],
+    notOpened: [],
+  };
+  const ruleOf = (obligationId: string): string | null =>
+    before.obligations[obligationId]?.ruleId ??
+    appended
+      .map(toDomainEvent)
+      .filter((event): event is ObligationOpened => event.type === 'ObligationOpened')
+      .find((event) => event.data.obligationId === obligationId)?.data.ruleId ??
+    null;
+  for (const recorded of appended) {
+    const event: CaseEvent = toDomainEvent(recorded);
+    switch (event.type) {
+      case 'ObligationOpened':
+        changes.opened.push(openedView(event));
+        break;
+      case 'ObligationFulfilled':
+        changes.fulfilled.push(fulfilledView(event, ruleOf(event.data.obligationId)));
+        break;
+      case 'ObligationCancelled':
+        changes.cancelled.push(cancelledView(event, ruleOf(event.data.obligationId)));
+        break;
+      case 'ObligationWaived':
+        changes.waived.push(waivedView(event, ruleOf(event.data.obligationId)));
+        break;
+      case 'ObligationNotOpened':
+        changes.notOpened.push(notOpenedView(event));
+        break;
+      default:
+        break;
+    }
+  }
+  const last = appended[appended.length - 1];
+  return {
+    caseId,
+    revision: Number(last.revision),
+    events: appended.map((event) => ({
+      id: event.id,
+      type: event.type,
+      revision: Number(event.revision),
+      occurredAt: event.metadata.occurredAt,
+    })),
+    obligations: changes,
+  };
+}
+
+function openedView({ data }: ObligationOpened): OpenedObligationView {
+  return {
+    obligationId: data.obligationId,
+    ruleId: data.ruleId,
+    variant: data.variant,
+    title: data.title,
+    subject: { kind: data.subject.kind, id: data.subject.id },
+    dueAt: data.dueAt,
+    dueDate: data.dueDate,
+    strictDueAt: data.strictDueAt,
+    rolledDueAt: data.rolledDueAt,
+    warnAt: data.warnAt,
+    basis: data.basis,
+    citation: data.citation,
+    rulePack: data.rulePack,
+  };
+}
+
+function fulfilledView({ data }: ObligationFulfilled, ruleId: string | null): ClosedObligationView {
+  return { obligationId: data.obligationId, ruleId, onTime: data.onTime, fulfilledAt: data.fulfilledAt };
+}
+
+function cancelledView({ data }: ObligationCancelled, ruleId: string | null): ClosedObligationView {
+  return { obligationId: data.obligationId, ruleId, reason: data.reason };
+}
+
+function waivedView({ data }: ObligationWaived, ruleId: string | null): ClosedObligationView {
+  return { obligationId: data.obligationId, ruleId, justification: data.justification };
+}
+
+function notOpenedView({ data }: ObligationNotOpened): NotOpenedView {
+  return { ruleId: data.ruleId, reason: data.reason, message: data.message };
+}

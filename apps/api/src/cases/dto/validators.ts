@@ -1,0 +1,110 @@
+import { buildMessage, ValidateBy, type ValidationOptions } from 'class-validator';
+import { identifier, isUtcInstant, isValidLocalDate, kommunekode, parseCpr } from '@fristvagt/domain';
+
+// Each validator is named by the stable code it reports (see problems/input-validation.ts), and every
+// check is the domain's own, so the API refuses exactly what the deciders would.
+
+export const IsUtcInstant = (options?: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: 'invalid-instant',
+      validator: {
+        validate: (value) => typeof value === 'string' && isUtcInstant(value),
+        defaultMessage: buildMessage(
+          (each) => `${each}$property must be an ISO-8601 UTC instant ending in Z, e.g. 2026-03-25T10:00:00Z`,
+          options,
+        ),
+      },
+    },
+    options,
+  );
+
+export const IsLocalDate = (options?: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: 'invalid-date',
+      validator: {
+        validate: (value) => typeof value === 'string' && isValidLocalDate(value),
+        defaultMessage: buildMessage(
+          (each) => `${each}$property must be an existing calendar date, YYYY-MM-DD`,
+          options,
+        ),
+      },
+    },
+    options,
+  );
+
+export const IsKommunekode = (options?: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: 'invalid-municipality',
+      validator: {
+        validate: (value) => kommunekode(value, 'municipality') === undefined,
+        defaultMessage: buildMessage((each) => `${each}$property must be a three-digit kommunekode`, options),
+      },
+    },
+    options,
+  );
+
+/** An opaque id chosen by the case system: 1-100 letters, digits, '.', '_' or '-', never CPR-shaped. */
+export const IsOpaqueId = (options?: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: 'invalid-id',
+      validator: {
+        validate: (value) => identifier(value, 'id') === undefined,
+        defaultMessage: buildMessage(
+          (each) =>
+            `${each}$property must be 1-100 letters, digits, '.', '_' or '-' and must not look like a CPR number`,
+          options,
+        ),
+      },
+    },
+    options,
+  );
+
+export const IsCprNumber = (options?: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: 'cpr-malformed',
+      validator: {
+        validate: (value) => typeof value === 'string' && /^\s*\d{6}-?\d{4}\s*$/.test(value),
+        defaultMessage: buildMessage(
+          (each) => `${each}$property must be a CPR number, DDMMYY-SSSS or DDMMYYSSSS`,
+          options,
+        ),
+      },
+    },
+    options,
+  );
+
+/** Runs after IsCprNumber: the digits must encode a real birth date (the 7th digit gives the century). */
+export const IsPossibleCprDate = (options?: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: 'cpr-impossible-date',
+      validator: {
+        validate: (value) =>
+          typeof value !== 'string' || !/^\s*\d{6}-?\d{4}\s*$/.test(value) || parseCpr(value).ok,
+        defaultMessage: buildMessage((each) => `${each}$property does not encode a real birth date`, options),
+      },
+    },
+    options,
+  );
+
+/** Free text is stored in the event log as written; a CPR number in it would be stored in clear, so refuse it. */
+export const HasNoCprNumber = (options?: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: 'cpr-in-free-text',
+      validator: {
+        validate: (value) => typeof value !== 'string' || !/(?<!\d)\d{6}-?\d{4}(?!\d)/.test(value),
+        defaultMessage: buildMessage(
+          (each) =>
+            `${each}$property seems to contain a CPR number; free text must not identify the youth, the case does`,
+          options,
+        ),
+      },
+    },
+    options,
+  );

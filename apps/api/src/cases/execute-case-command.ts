@@ -1,0 +1,201 @@
+import { HttpException, HttpStatus, Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CLOCK, type Clock } from '@fristvagt/config';
+import {
+  type CaseCommand,
+  type CaseState,
+  decideCase,
+  DK_YOUTH_PACK,
+  isOpened,
+  resolveRules,
+} from '@fristvagt/domain';
+import {
+  type AppendResult,
+  EVENT_STORE,
+  type EventStore,
+  type RecordedEvent,
+  StreamNotFound,
+  WrongExpectedRevision,
+} from '@fristvagt/event-store';
+import { inScope, type Principal } from '../access/principal';
+import { caseStreamName, foldCase, toNewEvents } from './case-stream';
+import { caseNotFound, domainProblem } from './domain-problems';
+import { type CommandOutcome, commandOutcome } from './dto/outcome.dto';
+
+/** What a caller asked for, already authenticated; the idempotency key is scoped to the caller and hashed. */
+export interface CaseCommandRequest {
+  readonly caseId: string;
+  readonly command: CaseCommand;
+  readonly principal: Principal;
+  readonly idempotency: { readonly key: string; readonly request: string } | null;
+  /** The revision the caller last saw (If-Match); null lets the handler retry on a concurrent write. */
+  readonly ifMatch: bigint | null;
+  readonly correlationId: string;
+}
+
+export interface CaseCommandResult {
+  readonly outcome: CommandOutcome;
+  /** True when an earlier request with the same Idempotency-Key had already done the work. */
+  readonly replayed: boolean;
+}
+
+export class ExecuteCaseCommand extends Command<CaseCommandResult> {
+  constructor(readonly request: CaseCommandRequest) {
+    super();
+  }
+}
+
+/** Attempts at a command that keeps meeting concurrent writers before it gives up with 409. */
+export const MAX_ATTEMPTS = 5;
+
+interface LoadedCase {
+  readonly events: RecordedEvent[];
+  readonly revision: bigint | null;
+}
+
+/**
+ * Load, decide, append: the case stream is folded, the decider runs with the clock's `now` and the
+ * rules of the case's municipality, and the events are appended at the revision that was read. A retry
+ * with the same Idempotency-Key finds the events of the first attempt in the stream (their metadata carries
+ * the key), in the same append that wrote them, so a command is applied exactly once however often it is sent.
+ */
+@CommandHandler(ExecuteCaseCommand)
+export class ExecuteCaseCommandHandler implements ICommandHandler<ExecuteCaseCommand, CaseCommandResult> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ request }: ExecuteCaseCommand): Promise<CaseCommandResult> {
+    const stream = caseStreamName(request.caseId);
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await this.load(stream);
+      const state = foldCase(loaded.events);
+      const municipality = this.authorize(request, state);
+      const replay = replayOf(request, loaded.events);
+      if (replay !== undefined) return { outcome: replay, replayed: true };
+      if (request.ifMatch !== null && request.ifMatch !== loaded.revision) {
+        throw revisionMismatch(request.ifMatch, loaded.revision);
+      }
+
+      const decision = decideCase(request.command, state, {
+        now: this.clock.now().toISOString(),
+        rules: resolveRules(DK_YOUTH_PACK, municipality),
+      });
+      if (!decision.ok) throw domainProblem(decision.error);
+
+      const events = toNewEvents(decision.value, {
+        municipality,
+        actor: request.principal.keyId,
+        correlationId: request.correlationId,
+        idempotency: request.idempotency,
+      });
+      let appended: AppendResult;
+      try {
+        appended = await this.store.append(stream, events, {
+          expectedRevision: loaded.revision ?? 'no_stream',
+        });
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevision)) throw error;
+        // Someone wrote in between: perhaps this very request, sent twice. Load again; the replay check,
+        // If-Match and the decider then see the new state.
+        if (attempt >= MAX_ATTEMPTS) throw revisionConflict();
+        if (request.ifMatch === null) await pause(attempt);
+        continue;
+      }
+      const first = appended.nextRevision - BigInt(events.length - 1);
+      const written = events.map((event, i) => ({ ...event, revision: first + BigInt(i) }));
+      return { outcome: commandOutcome(request.caseId, state, written), replayed: false };
+    }
+  }
+
+  private async load(stream: string): Promise<LoadedCase> {
+    try {
+      const events = await this.store.readStream(stream);
+      const last = events[events.length - 1];
+      // Empty only if the stream was created between the store's read and its existence check: treat it
+      // as not there yet; the append at 'no_stream' then conflicts and the next attempt reads it.
+      return { events, revision: last === undefined ? null : last.revision };
+    } catch (error) {
+      if (error instanceof StreamNotFound) return { events: [], revision: null };
+      throw error;
+    }
+  }
+
+  /**
+   * The municipality the command acts in. A case that does not exist, or exists outside the caller's
+   * scope, is "not found" alike; opening a case in a municipality outside the scope is forbidden.
+   */
+  private authorize(request: CaseCommandRequest, state: CaseState): string {
+    const { command, principal } = request;
+    if (isOpened(state)) {
+      if (!inScope(principal, state.municipality)) throw caseNotFound();
+      return state.municipality;
+    }
+    if (command.type !== 'OpenCase') throw caseNotFound();
+    if (!inScope(principal, command.data.municipality)) throw municipalityOutOfScope();
+    return command.data.municipality;
+  }
+}
+
+/** The response of an earlier request with this key, rebuilt from its events; refused if the request differs. */
+function replayOf(request: CaseCommandRequest, events: readonly RecordedEvent[]): CommandOutcome | undefined {
+  const key = request.idempotency?.key;
+  if (key === undefined) return undefined;
+  const first = events.findIndex((event) => event.metadata.idempotency?.key === key);
+  if (first < 0) return undefined;
+  if (events[first].metadata.idempotency?.request !== request.idempotency?.request)
+    throw idempotencyKeyReused();
+  const appended = events.slice(first).filter((event) => event.metadata.idempotency?.key === key);
+  return commandOutcome(request.caseId, foldCase(events.slice(0, first)), appended);
+}
+
+function municipalityOutOfScope(): HttpException {
+  return new HttpException(
+    {
+      code: 'municipality-out-of-scope',
+      field: 'municipality',
+      detail: 'This API key may not act for that municipality',
+    },
+    HttpStatus.FORBIDDEN,
+  );
+}
+
+function revisionMismatch(expected: bigint, actual: bigint | null): HttpException {
+  return new HttpException(
+    {
+      code: 'revision-mismatch',
+      detail:
+        actual === null
+          ? `If-Match expected revision ${expected}, but the case has no events`
+          : `If-Match expected revision ${expected}, but the case is at revision ${actual}; read it again`,
+    },
+    HttpStatus.PRECONDITION_FAILED,
+  );
+}
+
+function revisionConflict(): HttpException {
+  return new HttpException(
+    {
+      code: 'stream-revision-conflict',
+      detail: `The case kept changing while this command was decided (${MAX_ATTEMPTS} attempts); try again`,
+    },
+    HttpStatus.CONFLICT,
+  );
+}
+
+function idempotencyKeyReused(): HttpException {
+  return new HttpException(
+    {
+      code: 'idempotency-key-reused',
+      field: 'Idempotency-Key',
+      detail: 'This Idempotency-Key was used for a different request; use a new key for a new request',
+    },
+    HttpStatus.UNPROCESSABLE_ENTITY,
+  );
+}
+
+/** Back off a little, with jitter, so retries of writers that collided do not collide again. */
+function pause(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+}

@@ -1,0 +1,39 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { fristvagtVersion } from './version';
+
+/** The security scheme of the API keys; controllers that need a key carry `@ApiBearerAuth(API_KEY_SCHEME)`. */
+export const API_KEY_SCHEME = 'api-key';
+
+/** Swagger UI at /docs, the document at /docs-json. */
+export const OPENAPI_PATHS = { ui: 'docs', json: 'docs-json' } as const;
+
+export function openApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Fristvagt')
+    .setDescription(
+      'Legal deadlines in Danish municipal youth cases. Errors are `application/problem+json` (RFC 9457) with a ' +
+        'stable `code`; instants are UTC ISO-8601 ending in Z, legal dates are local dates in Europe/Copenhagen.',
+    )
+    .setVersion(fristvagtVersion())
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'An API key, sent as `Authorization: Bearer <key>`.' },
+      API_KEY_SCHEME,
+    )
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}
+
+/**
+ * Serves the OpenAPI document and Swagger UI, with the UI's assets from the swagger-ui-dist package (no
+ * CDN, so it works offline). Both are plain HTTP routes outside Nest's controllers, so the access guard
+ * never sees them: they are public. Call after the modules are built and before the app listens.
+ */
+export function serveOpenApi(app: INestApplication): void {
+  const document = openApiDocument(app);
+  SwaggerModule.setup(OPENAPI_PATHS.ui, app, document, {
+    jsonDocumentUrl: OPENAPI_PATHS.json,
+    raw: ['json'],
+    customSiteTitle: 'Fristvagt API',
+  });
+}

@@ -1,0 +1,242 @@
+/**
+ * `npm run bench:api`: police notifications over HTTP, each to a different case, at a fixed rate, against
+ * the real service on PostgreSQL (fsync as the server has it). Prints throughput, latency and errors; it
+ * asserts nothing.
+ *
+ * The service runs in its own process (`node dist/apps/api/src/main.js`, role `api`), as in production, so
+ * autocannon does not share its event loop. Cases are opened beforehand through the event store (not
+ * timed). DATABASE_URL picks the server (default postgres://postgres@127.0.0.1:5432/postgres); a scratch
+ * database is created and dropped.
+ *
+ * Options: --rate <requests/s> (1000) --duration <s> (30) --connections <n> (64) --quick (5 s).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { Client } from 'pg';
+import { loadConfig } from '@fristvagt/config';
+import { decideCase, DK_YOUTH_PACK, initialCaseState, resolveRules } from '@fristvagt/domain';
+import { PostgresEventStore } from '@fristvagt/event-store';
+import { EventStoreApiKeyStore } from '../apps/api/src/access/event-store-api-key-store';
+import { caseStreamName, toNewEvents } from '../apps/api/src/cases/case-stream';
+import { AesGcmCprProtector } from '../apps/api/src/personal-data/aes-gcm-cpr-protector';
+
+function option(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
+}
+
+const quick = process.argv.includes('--quick');
+const rate = option('rate', 1000);
+const duration = option('duration', quick ? 5 : 30);
+const connections = option('connections', 64);
+const port = option('port', 3917);
+const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const dbName = `fv_bench_api_${process.pid}`;
+
+async function admin(sql: string): Promise<void> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+function databaseUrl(): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${dbName}`;
+  return url.toString();
+}
+
+/** CPR-shaped numbers for youths born 2010-2012, all distinct. */
+function cpr(i: number): string {
+  const day = String((i % 28) + 1).padStart(2, '0');
+  const month = String((Math.floor(i / 28) % 12) + 1).padStart(2, '0');
+  const year = String(10 + (Math.floor(i / 336) % 3)).padStart(2, '0');
+  return `${day}${month}${year}${String(4000 + (Math.floor(i / 1008) % 6000)).padStart(4, '0')}`;
+}
+
+async function openCases(env: NodeJS.ProcessEnv, count: number): Promise<string[]> {
+  const config = loadConfig(env);
+  const protector = new AesGcmCprProtector(config.cpr!);
+  const store = await PostgresEventStore.connect({ connectionString: databaseUrl() });
+  const ids = Array.from({ length: count }, () => randomUUID());
+  const rules = resolveRules(DK_YOUTH_PACK, '461');
+  let next = 0;
+  const worker = async () => {
+    while (next < ids.length) {
+      const i = next++;
+      const number = cpr(i);
+      const decided = decideCase(
+        {
+          type: 'OpenCase',
+          occurredAt: '2026-03-01T09:00:00Z',
+          data: {
+            caseId: ids[i],
+            municipality: '461',
+            birthDate: `20${number.slice(4, 6)}-${number.slice(2, 4)}-${number.slice(0, 2)}`,
+            person: protector.protect(number),
+          },
+        },
+        initialCaseState,
+        { now: '2026-03-01T09:00:00Z', rules },
+      );
+      if (!decided.ok) throw new Error(`cannot open bench case: ${decided.error.code}`);
+      const events = toNewEvents(decided.value, {
+        municipality: '461',
+        actor: 'bench',
+        correlationId: randomUUID(),
+        idempotency: null,
+      });
+      await store.append(caseStreamName(ids[i]), events, { expectedRevision: 'no_stream' });
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  await store.close();
+  return ids;
+}
+
+async function createKey(): Promise<string> {
+  const store = await PostgresEventStore.connect({ connectionString: databaseUrl() });
+  const keys = new EventStoreApiKeyStore(store);
+  const issued = await keys.create(
+    { role: 'integration', municipalities: ['461'], label: 'bench' },
+    new Date(),
+  );
+  await store.close();
+  return issued.token;
+}
+
+async function startService(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  // BENCH_NODE_ARGS passes flags to the service's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const flags = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...flags, 'dist/apps/api/src/main.js'], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/health`);
+      if (response.ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  child.kill();
+  throw new Error('the service did not answer /health within 60 s');
+}
+
+async function countFacts(type: string): Promise<number> {
+  const client = new Client({ connectionString: databaseUrl() });
+  await client.connect();
+  try {
+    const result = await client.query<{ n: string }>(
+      'SELECT count(*) AS n FROM fristvagt.events WHERE event_type = $1',
+      [type],
+    );
+    return Number(result.rows[0].n);
+  } finally {
+    await client.end();
+  }
+}
+
+async function main(): Promise<void> {
+  const total = Math.ceil(rate * duration * 1.1);
+  console.log(
+    `bench:api — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, ` +
+      `node ${process.version}; rate ${rate}/s for ${duration} s over ${connections} connections`,
+  );
+  await admin(`CREATE DATABASE ${dbName}`);
+  const dataDir = await mkdtemp(join(tmpdir(), 'fristvagt-bench-api-'));
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    DATABASE_URL: databaseUrl(),
+    DATA_DIR: dataDir,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    FRISTVAGT_ROLE: 'api',
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    CPR_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+    CPR_LOOKUP_KEY: randomBytes(32).toString('base64'),
+  };
+  let service: ChildProcess | undefined;
+  try {
+    const started = Date.now();
+    // The schema is created by the first store that opens the database.
+    const token = await createKey();
+    const cases = await openCases(env, total);
+    console.log(
+      `opened ${cases.length} cases in ${((Date.now() - started) / 1000).toFixed(1)} s (not timed)`,
+    );
+    service = await startService(env);
+
+    let sent = 0;
+    const result = await autocannon({
+      url: `http://127.0.0.1:${port}`,
+      connections,
+      overallRate: rate,
+      duration,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (request) => {
+            const i = sent++;
+            return {
+              ...request,
+              path: `/v1/cases/${cases[i % cases.length]}/police-notifications`,
+              headers: {
+                'content-type': 'application/json',
+                authorization: `Bearer ${token}`,
+                'idempotency-key': `bench-${i}`,
+              },
+              body: JSON.stringify({
+                documentationId: `pol-${i}`,
+                kind: 'interview-invitation',
+                offenceCategories: ['robbery'],
+                occurredAt: '2026-03-25T10:00:00Z',
+              }),
+            };
+          },
+        },
+      ],
+    });
+    const facts = await countFacts('PoliceDocumentationReceived');
+    const ok = result['2xx'];
+    console.table([
+      {
+        scenario: 'police notifications, distinct cases',
+        'target/s': rate,
+        seconds: result.duration,
+        requests: result.requests.total,
+        '2xx': ok,
+        'non-2xx': result.non2xx,
+        errors: result.errors,
+        timeouts: result.timeouts,
+        'commands/s': Math.round(ok / result.duration),
+        'p50 ms': result.latency.p50,
+        'p99 ms': result.latency.p99,
+        'max ms': result.latency.max,
+        'facts stored': facts,
+      },
+    ]);
+  } finally {
+    service?.kill('SIGTERM');
+    if (service !== undefined) await new Promise((resolve) => service!.once('exit', resolve));
+    await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

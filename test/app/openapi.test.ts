@@ -1,0 +1,96 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { bootstrap, type RunningApp } from '../../apps/api/src/main';
+
+// Opening PGlite (WebAssembly PostgreSQL) takes a few seconds per boot.
+jest.setTimeout(60_000);
+
+async function boot(env: NodeJS.ProcessEnv = {}): Promise<{ running: RunningApp; stop(): Promise<void> }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'fristvagt-openapi-'));
+  const running = await bootstrap({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ...env });
+  return {
+    running,
+    stop: async () => {
+      await running.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+describe('the OpenAPI document', () => {
+  let running: RunningApp;
+  let stop: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ running, stop } = await boot());
+  });
+
+  afterAll(async () => {
+    await stop?.();
+  });
+
+  it('is served at /docs-json without a key, with the rules paths and the api-key bearer scheme', async () => {
+    const response = await request(running.app.getHttpServer()).get('/docs-json').expect(200);
+
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    const document = response.body;
+    expect(document).toMatchObject({
+      openapi: expect.stringMatching(/^3\./),
+      info: { title: 'Fristvagt', version: '0.1.0' },
+      components: { securitySchemes: { 'api-key': { type: 'http', scheme: 'bearer' } } },
+    });
+    expect(document.paths['/v1/rules'].get).toMatchObject({ security: [{ 'api-key': [] }] });
+    const due = document.paths['/v1/rules/{ruleId}/due'].get;
+    expect(due.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(
+      expect.arrayContaining(['path:ruleId', 'query:from', 'query:birthDate', 'query:municipality']),
+    );
+    expect(Object.keys(due.responses)).toEqual(
+      expect.arrayContaining(['200', '400', '401', '403', '404', '422']),
+    );
+    expect(due.responses['400'].content['application/problem+json'].schema).toEqual({
+      $ref: '#/components/schemas/ProblemDto',
+    });
+    expect(document.components.schemas).toHaveProperty('RuleCatalogueDto');
+    expect(document.components.schemas).toHaveProperty('RuleDueDto');
+  });
+
+  it('serves Swagger UI at /docs from local assets, so it works offline', async () => {
+    const server = running.app.getHttpServer();
+
+    const page = await request(server).get('/docs').expect(200);
+
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    const sources = [...page.text.matchAll(/(?:src|href)=['"]([^'"]+)['"]/g)].map((match) => match[1]);
+    expect(sources).toEqual(expect.arrayContaining([expect.stringMatching(/swagger-ui-bundle\.js$/)]));
+    expect(sources.filter((source) => /^(https?:)?\/\//.test(source))).toEqual([]);
+    for (const source of sources) {
+      const asset = await request(server).get(new URL(source, `${running.url}/docs`).pathname);
+      expect({ source, status: asset.status }).toEqual({ source, status: 200 });
+    }
+    const init = await request(server).get('/docs/swagger-ui-init.js').expect(200);
+    expect(init.text).toContain('"title": "Fristvagt"');
+  });
+
+  it('is public while the rules it documents need a key', async () => {
+    const server = running.app.getHttpServer();
+
+    await request(server).get('/docs-json').expect(200);
+    const rules = await request(server).get('/v1/rules').expect(401);
+
+    expect(rules.body.code).toBe('unauthenticated');
+  });
+});
+
+describe('the worker alone', () => {
+  it('serves no OpenAPI document', async () => {
+    const { running, stop } = await boot({ FRISTVAGT_ROLE: 'worker', REDIS_URL: 'redis://127.0.0.1:6379' });
+    try {
+      await request(running.app.getHttpServer()).get('/docs-json').expect(404);
+      await request(running.app.getHttpServer()).get('/docs').expect(404);
+    } finally {
+      await stop();
+    }
+  });
+});
