@@ -36,18 +36,55 @@ function daysInMonth(year: number, month: number): number {
 }
 
 export function isUtcInstant(s: string): boolean {
-  return typeof s === 'string' && UTC_INSTANT.test(s) && DateTime.fromISO(s, { zone: 'utc' }).isValid;
+  // The pattern bounds hours, minutes and seconds; only the date part can still be impossible.
+  return typeof s === 'string' && UTC_INSTANT.test(s) && isValidLocalDate(s.slice(0, 10));
 }
 
 /**
- * A calendar date for date arithmetic. Days, months and years between calendar dates do not depend on a
- * zone, so this uses UTC, where every day has 24 hours and luxon needs no Intl lookups; only the
- * conversions between dates and instants (startOfLocalDay, localDateOf) use the legal zone.
+ * Calendar dates as whole days since 1970-01-01 (proleptic Gregorian). Days, months and years between
+ * calendar dates do not depend on a zone, so date arithmetic is integer arithmetic here; only the
+ * conversions between dates and instants (startOfLocalDay, localDateOf) use the legal zone. This runs for
+ * every date a decider touches, which is why it does not go through luxon.
  * Malformed dates reaching the calendar are programmer errors (inputs are validated at the edge), hence throw.
  */
-function calendarDay(date: LocalDate): DateTime {
+interface CivilDate {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+}
+
+function civil(date: LocalDate): CivilDate {
   if (!isValidLocalDate(date)) throw new RangeError(`Not a valid local date (YYYY-MM-DD): ${String(date)}`);
-  return DateTime.fromISO(date, { zone: 'utc' });
+  return { year: Number(date.slice(0, 4)), month: Number(date.slice(5, 7)), day: Number(date.slice(8, 10)) };
+}
+
+function formatCivil({ year, month, day }: CivilDate): LocalDate {
+  const yyyy = year >= 0 && year <= 9999 ? String(year).padStart(4, '0') : String(year);
+  return `${yyyy}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+// Howard Hinnant's days_from_civil / civil_from_days.
+function epochDay({ year, month, day }: CivilDate): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+function fromEpochDay(days: number): CivilDate {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
 }
 
 function instant(value: string): DateTime {
@@ -60,7 +97,7 @@ function wholeNumber(n: number, what: string): number {
   return n;
 }
 
-/** luxon only returns null for invalid DateTimes, which `localDay`/`instant` have already excluded. */
+/** luxon only returns null for invalid DateTimes, which `instant` has already excluded. */
 function isoDate(dt: DateTime): LocalDate {
   return dt.toISODate() as LocalDate;
 }
@@ -106,17 +143,25 @@ export function endOfLocalDay(date: LocalDate): string {
 }
 
 export function addDays(date: LocalDate, n: number): LocalDate {
-  return isoDate(calendarDay(date).plus({ days: wholeNumber(n, 'days') }));
+  return formatCivil(fromEpochDay(epochDay(civil(date)) + wholeNumber(n, 'days')));
 }
 
 /** Calendar months; a day that does not exist in the target month clamps to its last day (DOMAIN.md rule 3). */
 export function addMonths(date: LocalDate, n: number): LocalDate {
-  return isoDate(calendarDay(date).plus({ months: wholeNumber(n, 'months') }));
+  const { year, month, day } = civil(date);
+  const index = year * 12 + (month - 1) + wholeNumber(n, 'months');
+  const targetYear = Math.floor(index / 12);
+  const targetMonth = index - targetYear * 12 + 1;
+  return formatCivil({
+    year: targetYear,
+    month: targetMonth,
+    day: Math.min(day, daysInMonth(targetYear, targetMonth)),
+  });
 }
 
 /** Calendar years, clamped like `addMonths`: 2024-02-29 + 1 year is 2025-02-28. */
 export function addYears(date: LocalDate, n: number): LocalDate {
-  return isoDate(calendarDay(date).plus({ years: wholeNumber(n, 'years') }));
+  return addMonths(date, wholeNumber(n, 'years') * 12);
 }
 
 export function compareLocalDates(a: LocalDate, b: LocalDate): number {
@@ -129,12 +174,13 @@ export function compareLocalDates(a: LocalDate, b: LocalDate): number {
 
 /** ISO weekday: 1 = Monday ... 7 = Sunday. */
 export function dayOfWeek(date: LocalDate): number {
-  return calendarDay(date).weekday;
+  // 1970-01-01 was a Thursday (ISO 4).
+  return ((((epochDay(civil(date)) + 3) % 7) + 7) % 7) + 1;
 }
 
 /** Due at the end of local day `date`. */
 export function dueOnDate(date: LocalDate): Due {
-  return { dueDate: calendarDay(date).toISODate() as LocalDate, dueAt: endOfLocalDay(date) };
+  return { dueDate: formatCivil(civil(date)), dueAt: endOfLocalDay(date) };
 }
 
 /** Due before `date` starts, i.e. at the end of the previous local day (e.g. "before the 23rd birthday"). */
