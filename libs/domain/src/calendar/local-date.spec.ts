@@ -362,14 +362,21 @@ describe('properties over random instants and dates, 1990-2040', () => {
   });
 });
 
-describe('calendar arithmetic agrees with luxon (which it replaced for speed) on every day 1896-2104', () => {
+describe('calendar arithmetic agrees with luxon (which it replaced for speed), every day 2000-2040 and around 1900 and 2100', () => {
   it('addDays, addMonths, addYears and dayOfWeek', () => {
     const disagreements: string[] = [];
-    for (
-      let day = DateTime.fromISO('1896-01-01', { zone: 'utc' });
-      day.year <= 2104;
-      day = day.plus({ days: 1 })
-    ) {
+    const days = [
+      ['1899-12-01', '1901-03-01'],
+      ['1999-12-01', '2041-01-31'],
+      ['2099-12-01', '2101-03-01'],
+    ].flatMap(([from, to]) => {
+      const range: DateTime[] = [];
+      for (let d = DateTime.fromISO(from, { zone: 'utc' }); d.toISODate()! <= to; d = d.plus({ days: 1 })) {
+        range.push(d);
+      }
+      return range;
+    });
+    for (const day of days) {
       const date = day.toISODate()!;
       const expected = {
         days: [1, -1, 7, 366].map((n) => day.plus({ days: n }).toISODate()),
