@@ -131,6 +131,7 @@ describe('access: roles and municipalities', () => {
       {
         obligationId: 'NSR-CONVENE:documentation:pol-1',
         ruleId: 'NSR-CONVENE',
+        dueAt: '2026-04-01T22:00:00.000Z',
         justification: body.justification,
       },
     ]);

@@ -58,6 +58,8 @@ export class ClosedObligationView {
   obligationId!: string;
   @ApiProperty({ nullable: true, description: 'Null only if the obligation is not on the case.' })
   ruleId!: string | null;
+  @ApiProperty({ nullable: true, description: 'When it was due.', example: '2026-04-01T22:00:00.000Z' })
+  dueAt!: string | null;
   @ApiPropertyOptional({ description: 'Fulfilled: within the deadline.' })
   onTime?: boolean;
   @ApiPropertyOptional({ description: 'Fulfilled: when.' })
@@ -140,13 +142,15 @@ export function commandOutcome(
     waived: [],
     notOpened: [],
   };
-  const ruleOf = (obligationId: string): string | null =>
-    before.obligations[obligationId]?.ruleId ??
-    appended
-      .map(toDomainEvent)
-      .filter((event): event is ObligationOpened => event.type === 'ObligationOpened')
-      .find((event) => event.data.obligationId === obligationId)?.data.ruleId ??
-    null;
+  const openedHere = appended
+    .map(toDomainEvent)
+    .filter((event): event is ObligationOpened => event.type === 'ObligationOpened');
+  const ruleOf = (obligationId: string): Pick<ClosedObligationView, 'ruleId' | 'dueAt'> => {
+    const known = before.obligations[obligationId];
+    if (known !== undefined) return { ruleId: known.ruleId, dueAt: known.dueAt };
+    const opened = openedHere.find((event) => event.data.obligationId === obligationId);
+    return { ruleId: opened?.data.ruleId ?? null, dueAt: opened?.data.dueAt ?? null };
+  };
   for (const recorded of appended) {
     const event: CaseEvent = toDomainEvent(recorded);
     switch (event.type) {
@@ -201,16 +205,18 @@ function openedView({ data }: ObligationOpened): OpenedObligationView {
   };
 }
 
-function fulfilledView({ data }: ObligationFulfilled, ruleId: string | null): ClosedObligationView {
-  return { obligationId: data.obligationId, ruleId, onTime: data.onTime, fulfilledAt: data.fulfilledAt };
+type RuleAndDue = Pick<ClosedObligationView, 'ruleId' | 'dueAt'>;
+
+function fulfilledView({ data }: ObligationFulfilled, rule: RuleAndDue): ClosedObligationView {
+  return { obligationId: data.obligationId, ...rule, onTime: data.onTime, fulfilledAt: data.fulfilledAt };
 }
 
-function cancelledView({ data }: ObligationCancelled, ruleId: string | null): ClosedObligationView {
-  return { obligationId: data.obligationId, ruleId, reason: data.reason };
+function cancelledView({ data }: ObligationCancelled, rule: RuleAndDue): ClosedObligationView {
+  return { obligationId: data.obligationId, ...rule, reason: data.reason };
 }
 
-function waivedView({ data }: ObligationWaived, ruleId: string | null): ClosedObligationView {
-  return { obligationId: data.obligationId, ruleId, justification: data.justification };
+function waivedView({ data }: ObligationWaived, rule: RuleAndDue): ClosedObligationView {
+  return { obligationId: data.obligationId, ...rule, justification: data.justification };
 }
 
 function notOpenedView({ data }: ObligationNotOpened): NotOpenedView {
