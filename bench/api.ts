@@ -12,7 +12,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -134,6 +134,28 @@ async function startService(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   throw new Error('the service did not answer /health within 60 s');
 }
 
+/** CPU seconds a process has used in user and in kernel mode, from /proc on Linux; undefined elsewhere. */
+async function cpuSeconds(pid: number | undefined): Promise<{ user: number; system: number } | undefined> {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
+  } catch {
+    return undefined;
+  }
+}
+
+function perRequestMs(
+  before: { user: number; system: number } | undefined,
+  after: { user: number; system: number } | undefined,
+  requests: number,
+): string {
+  if (before === undefined || after === undefined || requests === 0) return 'n/a';
+  const ms = (seconds: number) => ((seconds * 1000) / requests).toFixed(2);
+  return `${ms(after.user - before.user)} + ${ms(after.system - before.system)}`;
+}
+
 async function countFacts(type: string): Promise<number> {
   const client = new Client({ connectionString: databaseUrl() });
   await client.connect();
@@ -180,6 +202,7 @@ async function main(): Promise<void> {
     service = await startService(env);
 
     let sent = 0;
+    const cpuBefore = await cpuSeconds(service.pid);
     const result = await autocannon({
       url: `http://127.0.0.1:${port}`,
       connections,
@@ -209,6 +232,7 @@ async function main(): Promise<void> {
         },
       ],
     });
+    const cpuAfter = await cpuSeconds(service.pid);
     const facts = await countFacts('PoliceDocumentationReceived');
     const ok = result['2xx'];
     console.table([
@@ -226,6 +250,7 @@ async function main(): Promise<void> {
         'p99 ms': result.latency.p99,
         'max ms': result.latency.max,
         'facts stored': facts,
+        'service CPU ms/req (user + sys)': perRequestMs(cpuBefore, cpuAfter, result.requests.total),
       },
     ]);
   } finally {

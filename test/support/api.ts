@@ -40,7 +40,9 @@ export interface TestApi {
 }
 
 /** The real app on a fresh PostgreSQL database, listening on a free port, its clock pinned and its logs kept. */
-export async function startTestApi(options: { now?: string; env?: NodeJS.ProcessEnv } = {}): Promise<TestApi> {
+export async function startTestApi(
+  options: { now?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<TestApi> {
   const database = await createTestDatabase('fv_api');
   const dataDir = await mkdtemp(join(tmpdir(), 'fristvagt-api-'));
   const chunks: string[] = [];
