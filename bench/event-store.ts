@@ -1,18 +1,21 @@
 /**
  * Event store benchmark against PostgreSQL (fsync as the server has it). Prints events/s and latency
- * percentiles per scenario. Usage: npm run bench:store [-- --quick]
+ * percentiles per scenario. Usage: npm run bench:store [-- --quick] [-- --runs N]
  * DATABASE_URL picks the server (default postgres://postgres@127.0.0.1:5432/postgres); a scratch database
- * is created and dropped.
+ * is created and dropped for each run. With --runs N (default 1) it runs everything N times in a row and ends
+ * with each scenario's figures per run and their median: on a shared machine one run proves little.
  */
 import { randomUUID } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { Client } from 'pg';
 import { NewEvent, PostgresEventStore, Position } from '@fristvagt/event-store';
-import { Figures, nowMs, round, runConcurrent, summarise } from './stats';
+import { collectGarbage, CpuMeter, Figures, median, nowMs, round, runConcurrent, summarise } from './stats';
 
 const quick = process.argv.includes('--quick');
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const scale = quick ? 0.1 : 1;
+const runsAt = process.argv.indexOf('--runs');
+const runs = runsAt >= 0 ? Number(process.argv[runsAt + 1]) : 1;
 
 function event(n: number): NewEvent {
   return {
@@ -55,20 +58,49 @@ async function admin(sql: string): Promise<unknown[]> {
 }
 
 async function main(): Promise<void> {
-  const dbName = `fv_bench_${process.pid}`;
-  await admin(`CREATE DATABASE ${dbName}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${dbName}`;
-  const store = await PostgresEventStore.connect({ connectionString: url.toString(), poolSize: 20 });
+  if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a positive whole number');
   const [settings] = (await admin(
     "SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sync, version() AS v",
   )) as { fsync: string; sync: string; v: string }[];
   console.log(
-    `machine: ${cpus().length} cores (${cpus()[0]?.model}), ${Math.round(totalmem() / 2 ** 30)} GiB`,
+    `machine: ${cpus().length} cores (${cpus()[0]?.model}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
   );
   console.log(
     `server: ${settings.v.split(' on ')[0]}, fsync=${settings.fsync}, synchronous_commit=${settings.sync}`,
   );
+  const all: Figures[][] = [];
+  for (let run = 1; run <= runs; run++) {
+    if (runs > 1) console.log(`run ${run} of ${runs}, ${new Date().toISOString()}`);
+    all.push(await runOnce(`fv_bench_${process.pid}_${run}`));
+  }
+  if (runs > 1) printAcrossRuns(all);
+}
+
+/** Per scenario: events/s of every run, then the medians over the runs. */
+function printAcrossRuns(all: Figures[][]): void {
+  console.log(`${all.length} runs:`);
+  console.table(
+    all[0].map((first, i) => {
+      const rows = all.map((results) => summarise(results[i]));
+      const column = (key: string) => rows.map((r) => r[key] as number);
+      return {
+        scenario: first.name,
+        'events/s per run': column('events/s').join(' '),
+        'median events/s': Math.round(median(column('events/s'))),
+        'p50 ms per run': column('p50 ms').join(' '),
+        'median p50 ms': round(median(column('p50 ms')), 2),
+        'median p99 ms': round(median(column('p99 ms')), 2),
+        'other load % per run': column('other load %').join(' '),
+      };
+    }),
+  );
+}
+
+async function runOnce(dbName: string): Promise<Figures[]> {
+  await admin(`CREATE DATABASE ${dbName}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${dbName}`;
+  const store = await PostgresEventStore.connect({ connectionString: url.toString(), poolSize: 20 });
   const results: Figures[] = [];
 
   try {
@@ -80,6 +112,8 @@ async function main(): Promise<void> {
     {
       const total = Math.round(3_000 * scale);
       const work = prepare(total, 1);
+      collectGarbage();
+      const meter = CpuMeter.start(dbName);
       const r = await runConcurrent(1, total, async (n) => {
         await store.append(work[n].stream, work[n].events, { expectedRevision: 'no_stream' });
       });
@@ -88,11 +122,14 @@ async function main(): Promise<void> {
         operations: total,
         events: total,
         ...r,
+        cpu: meter.stop(),
       });
     }
     {
       const total = Math.round(60_000 * scale);
       const work = prepare(total, 1);
+      collectGarbage();
+      const meter = CpuMeter.start(dbName);
       const r = await runConcurrent(16, total, async (n) => {
         await store.append(work[n].stream, work[n].events, { expectedRevision: 'no_stream' });
       });
@@ -101,11 +138,14 @@ async function main(): Promise<void> {
         operations: total,
         events: total,
         ...r,
+        cpu: meter.stop(),
       });
     }
     {
       const total = Math.round(8_000 * scale);
       const work = prepare(total, 10);
+      collectGarbage();
+      const meter = CpuMeter.start(dbName);
       const r = await runConcurrent(16, total, async (n) => {
         await store.append(work[n].stream, work[n].events, { expectedRevision: 'no_stream' });
       });
@@ -114,6 +154,7 @@ async function main(): Promise<void> {
         operations: total,
         events: total * 10,
         ...r,
+        cpu: meter.stop(),
       });
     }
     {
@@ -126,6 +167,8 @@ async function main(): Promise<void> {
       }
       const reads = Math.round(300 * scale);
       const latenciesMs: number[] = [];
+      collectGarbage();
+      const meter = CpuMeter.start(dbName);
       const start = nowMs();
       for (let i = 0; i < reads; i++) {
         const t0 = nowMs();
@@ -139,6 +182,7 @@ async function main(): Promise<void> {
         events: reads * 1_000,
         seconds: (nowMs() - start) / 1000,
         latenciesMs,
+        cpu: meter.stop(),
       });
     }
     {
@@ -164,6 +208,8 @@ async function main(): Promise<void> {
       const latenciesMs: number[] = [];
       let read = 0;
       from = 'start';
+      collectGarbage();
+      const logMeter = CpuMeter.start(dbName);
       const start = nowMs();
       for (;;) {
         const t0 = nowMs();
@@ -179,8 +225,11 @@ async function main(): Promise<void> {
         events: read,
         seconds: (nowMs() - start) / 1000,
         latenciesMs,
+        cpu: logMeter.stop(),
       });
 
+      collectGarbage();
+      const subMeter = CpuMeter.start(dbName);
       const subscription = store.subscribe({ from: 'start' });
       let seen = 0;
       const subStart = nowMs();
@@ -194,6 +243,7 @@ async function main(): Promise<void> {
         events: seen,
         seconds: (nowMs() - subStart) / 1000,
         latenciesMs: [],
+        cpu: subMeter.stop(),
       });
     }
   } finally {
@@ -201,10 +251,15 @@ async function main(): Promise<void> {
     await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
   }
   console.table(results.map(summarise));
+  console.log(
+    "other load %: share of the machine's CPU that went to other work (other programs, other databases' sessions) " +
+      'while the scenario ran; figures from a run where it is high are disturbed.',
+  );
   const memory = process.memoryUsage();
   console.log(
     `peak-ish memory: rss ${round(memory.rss / 2 ** 20, 1)} MiB, heap ${round(memory.heapUsed / 2 ** 20, 1)} MiB`,
   );
+  return results;
 }
 
 main().catch((error: unknown) => {

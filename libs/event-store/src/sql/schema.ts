@@ -18,6 +18,12 @@ export interface Migration {
   readonly sql: string;
 }
 
+/**
+ * Migration 1's `append` function is no longer what the adapter calls: it appends with an equivalent single
+ * statement (APPEND_SQL in sql-event-store.ts: the same checks and revisions, with the events as arrays so that
+ * the server parses each one once). The function stays, unchanged, for tools and tests that call it and for
+ * processes of earlier versions that may run against the same table; keep the two in step.
+ */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
