@@ -8,7 +8,9 @@
  * timed). DATABASE_URL picks the server (default postgres://postgres@127.0.0.1:5432/postgres); a scratch
  * database is created and dropped.
  *
- * Options: --rate <requests/s> (1000) --duration <s> (30) --connections <n> (64) --quick (5 s).
+ * Options: --rate <requests/s> (1000) --duration <s> (30) --connections <n> (16) --quick (5 s).
+ * 16 connections are a dozen case systems' worth; more connections at the same fixed rate only queue in front
+ * of the service's 20 database connections and measure that queue (docs/benchmarks.md has both).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -32,7 +34,7 @@ function option(name: string, fallback: number): number {
 const quick = process.argv.includes('--quick');
 const rate = option('rate', 1000);
 const duration = option('duration', quick ? 5 : 30);
-const connections = option('connections', 64);
+const connections = option('connections', 16);
 const port = option('port', 3917);
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbName = `fv_bench_api_${process.pid}`;

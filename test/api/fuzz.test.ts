@@ -785,10 +785,8 @@ function generate(
         const contentType = pick(WRONG_CONTENT_TYPES);
         headers['Content-Type'] = contentType;
         raw = chance(0.5) ? JSON.stringify(body) : `occurredAt=${OCCURRED_AT}`;
-        // UTF-16 is a charset JSON may come in, so a UTF-8 body declared as UTF-16 is unreadable JSON instead.
-        expect = /utf-16/.test(contentType)
-          ? { status: [400], code: ['malformed-json'] }
-          : { status: [415], code: ['unsupported-media-type'] };
+        // Bodies are read as UTF-8 only, so any other declared charset is refused like another media type.
+        expect = { status: [415], code: ['unsupported-media-type'] };
         what = contentType;
         break;
       }
@@ -850,8 +848,13 @@ function generate(
           name === 'caseId' ? BAD_CASE_IDS : name === 'obligationId' ? BAD_OBLIGATION_IDS : BAD_ENTITY_IDS,
         );
         params[name] = value;
-        // A well-formed id that looks like a CPR number passes the path pipe and is refused by the domain.
-        expect = /^\d{6}-?\d{4}$/.test(value) && name !== 'caseId' ? {} : { fields: [name] };
+        // A well-formed id that looks like a CPR number passes the path pipe and is refused by the domain;
+        // a path that does not percent-decode is refused before routing, so no parameter can be named.
+        expect = /%E0%A4%A/.test(value)
+          ? { status: [400], code: ['malformed-url'] }
+          : /^\d{6}-?\d{4}$/.test(value) && name !== 'caseId'
+            ? {}
+            : { fields: [name] };
         what = `${name}=${value}`;
         break;
       }

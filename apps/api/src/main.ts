@@ -1,16 +1,16 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import pino, { type DestinationStream } from 'pino';
 import { type Clock, type Config, loadConfig } from '@fristvagt/config';
 import { EVENT_STORE, type EventStore } from '@fristvagt/event-store';
 import { createLogger, type Logger, PinoNestLogger } from '@fristvagt/logging';
 import { AppModule } from './app.module';
 import { serveOpenApi } from './openapi';
-import { useJsonBodies } from './problems/json-bodies';
+import { answerFrameworkError, JSON_BODY_LIMIT_BYTES, useJsonBodies } from './problems/json-bodies';
 
 export interface RunningApp {
-  readonly app: NestExpressApplication;
+  readonly app: NestFastifyApplication;
   readonly config: Config;
   readonly logger: Logger;
   /** Where it listens, e.g. `http://127.0.0.1:3000`. */
@@ -50,8 +50,14 @@ export async function bootstrap(env: NodeJS.ProcessEnv, options: BootstrapOption
 
   // Nest's logger stays off while the modules are built: a failure there reaches the caller as this
   // rejection and is reported once, by it, instead of a second time with Nest's stack trace.
-  const app = await NestFactory.create<NestExpressApplication>(
+  const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forConfig(config, logger, options.clock),
+    // Obligation ids in paths are longer than Fastify's default of 100 characters per parameter.
+    new FastifyAdapter({
+      bodyLimit: JSON_BODY_LIMIT_BYTES,
+      routerOptions: { maxParamLength: 512 },
+      frameworkErrors: answerFrameworkError,
+    }),
     {
       logger: false,
       abortOnError: false,
@@ -60,7 +66,6 @@ export async function bootstrap(env: NodeJS.ProcessEnv, options: BootstrapOption
     },
   );
   app.useLogger(new PinoNestLogger(logger));
-  app.disable('x-powered-by');
   try {
     useJsonBodies(app);
     // The worker alone serves /health and nothing else.

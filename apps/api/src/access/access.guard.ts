@@ -22,7 +22,7 @@ interface GuardedRequest {
 }
 
 interface HeaderSettable {
-  setHeader(name: string, value: string): unknown;
+  header(name: string, value: string): unknown;
 }
 
 /**
@@ -90,6 +90,6 @@ function unauthorized(
   detail: string,
 ): HttpException {
   // Set here because an HttpException carries no headers; the problem filter keeps it when it answers.
-  response.setHeader('WWW-Authenticate', 'Bearer');
+  response.header('WWW-Authenticate', 'Bearer');
   return new HttpException({ code, detail }, HttpStatus.UNAUTHORIZED);
 }

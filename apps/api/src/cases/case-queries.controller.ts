@@ -49,8 +49,8 @@ export class CaseQueriesController {
     @Res({ passthrough: true }) response: HttpResponse,
   ): Promise<CaseView> {
     const view = await this.queryBus.execute(new GetCase(caseId, principal));
-    response.setHeader('ETag', `"${view.revision}"`);
-    response.setHeader('Cache-Control', 'no-store');
+    response.header('ETag', `"${view.revision}"`);
+    response.header('Cache-Control', 'no-store');
     return view;
   }
 }

@@ -10,16 +10,22 @@ import type { CommandOutcome } from './dto/outcome.dto';
 import type { CommandExchange } from './http';
 import { ExecuteCaseCommand } from './execute-case-command';
 
-/** The parts of Express's request and response the gateway uses. */
+/** The parts of the HTTP request and reply (Fastify's, or Express's) the gateway uses. */
 export interface HttpRequest {
   readonly method: string;
-  readonly path: string;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly body?: unknown;
-  header(name: string): string | undefined;
 }
 export interface HttpResponse {
   status(code: number): unknown;
-  setHeader(name: string, value: string): unknown;
+  header(name: string, value: string): unknown;
+}
+
+/** One header's value, undefined when absent; a header sent twice is joined with commas, as HTTP says. */
+function headerOf(request: HttpRequest, name: string): string | undefined {
+  const value = request.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value.join(',') : value;
 }
 
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
@@ -53,7 +59,7 @@ export class CommandGateway {
     caseId: string,
     command: CaseCommand,
   ): Promise<CommandOutcome> {
-    const ifMatch = parseIfMatch(request.header('if-match'));
+    const ifMatch = parseIfMatch(headerOf(request, 'if-match'));
     const result = await this.commandBus.execute(
       new ExecuteCaseCommand({
         caseId,
@@ -65,15 +71,15 @@ export class CommandGateway {
       }),
     );
     response.status(HttpStatus.CREATED);
-    response.setHeader('ETag', `"${result.outcome.revision}"`);
-    if (command.type === 'OpenCase') response.setHeader('Location', `/v1/cases/${caseId}`);
-    if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    response.header('ETag', `"${result.outcome.revision}"`);
+    if (command.type === 'OpenCase') response.header('Location', `/v1/cases/${caseId}`);
+    if (result.replayed) response.header('Idempotent-Replayed', 'true');
     return result.outcome;
   }
 
   /** The caller's key, hashed with a secret and the API key's id: two callers' keys never meet, and no key is stored in clear. */
   private scopedKey(request: HttpRequest, principal: Principal): string {
-    const key = request.header(IDEMPOTENCY_KEY_HEADER);
+    const key = headerOf(request, IDEMPOTENCY_KEY_HEADER);
     if (key === undefined || key === '') {
       throw inputProblem([
         {
@@ -99,7 +105,7 @@ export class CommandGateway {
 /** What makes two requests "the same": method, path and body, whatever the key order of the JSON. */
 function requestHash(request: HttpRequest): string {
   return createHash('sha256')
-    .update(`${request.method} ${request.path}\n${canonicalJson(request.body ?? null)}`)
+    .update(`${request.method} ${request.url.split('?')[0]}\n${canonicalJson(request.body ?? null)}`)
     .digest('base64url');
 }
 
@@ -122,7 +128,7 @@ export function parseIfMatch(header: string | undefined): bigint | null {
 
 /** The caller's X-Request-Id when it is a harmless token; it is stored in every event, so never a CPR number. */
 function correlationId(request: HttpRequest): string {
-  const given = request.header('x-request-id');
+  const given = headerOf(request, 'x-request-id');
   return given !== undefined && REQUEST_ID.test(given) && !CPR_SHAPED.test(given) ? given : randomUUID();
 }
 

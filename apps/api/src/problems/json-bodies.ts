@@ -1,57 +1,86 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import { STATUS_CODES } from 'node:http';
 import { HttpException, HttpStatus } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 /** The largest JSON body the api reads; a larger one is refused with 413 before it is parsed. */
 export const JSON_BODY_LIMIT_BYTES = 64 * 1024;
 
-/** The media types the api reads bodies in. */
-export const JSON_MEDIA_TYPES = ['application/json', 'application/*+json'];
-
-const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
-
-/** What these middlewares use of Express's request. */
-interface BodyRequest {
-  readonly method: string;
-  readonly headers: IncomingHttpHeaders;
-  /** Express's media type match (type-is): the matching type, or false. */
-  is(types: string[]): string | false | null;
-}
-type Next = (error?: unknown) => void;
-
-/**
- * Reads request bodies as JSON only, up to JSON_BODY_LIMIT_BYTES, and turns every way a body can be
- * refused into an HttpException, so the one error mapper (ProblemDetailsFilter) answers it as
- * problem+json. Left to Express, an oversized body became a 500 and a JSON syntax error a 400 whose
- * detail quoted the body; body-parser's errors also carry the raw body, which must never reach a log.
- * Create the app with `bodyParser: false` and call this before it listens.
- */
-export function useJsonBodies(app: NestExpressApplication): void {
-  app.use(requireJsonBody);
-  app.useBodyParser('json', { limit: JSON_BODY_LIMIT_BYTES, type: JSON_MEDIA_TYPES });
-  app.use(bodyParserProblem);
-  app.use(limitJsonDepth);
-}
-
 /** Deeper than any command body; deep enough nesting overflows the stack of the validators after us. */
 export const JSON_DEPTH_LIMIT = 32;
 
-/** 400 for a body nested deeper than JSON_DEPTH_LIMIT, before class-transformer recurses into it. */
-export function limitJsonDepth(request: { body?: unknown }, _response: unknown, next: Next): void {
-  if (depthExceeds(request.body, JSON_DEPTH_LIMIT)) {
-    next(
-      new HttpException(
-        {
-          code: 'body-too-deep',
-          field: 'body',
-          detail: `The request body is nested more than ${JSON_DEPTH_LIMIT} levels deep.`,
-        },
-        HttpStatus.BAD_REQUEST,
-      ),
-    );
-    return;
+// application/json and application/<anything>+json, with or without parameters.
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json(?:\s*;|$)/i;
+
+/**
+ * Reads request bodies as JSON only, up to JSON_BODY_LIMIT_BYTES and JSON_DEPTH_LIMIT levels: Fastify's
+ * own parsers (text/plain among them) are removed, so any other media type is a 415. Every refusal
+ * becomes an HttpException or a Fastify error that `fastifyProblem` maps, so the one error mapper
+ * answers it as problem+json, and none of them quotes the body.
+ */
+export function useJsonBodies(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser(
+    JSON_MEDIA_TYPE,
+    { parseAs: 'string', bodyLimit: JSON_BODY_LIMIT_BYTES },
+    (request, body, done) => {
+      const unsupported = unsupportedEncoding(request.headers);
+      if (unsupported !== undefined) {
+        done(refusal(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'unsupported-media-type', unsupported), undefined);
+        return;
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body as string);
+      } catch {
+        parsed = undefined;
+      }
+      if (typeof parsed !== 'object' || parsed === null) {
+        done(
+          refusal(
+            HttpStatus.BAD_REQUEST,
+            'malformed-json',
+            'The request body is not valid JSON (an object or an array).',
+          ),
+          undefined,
+        );
+        return;
+      }
+      if (depthExceeds(parsed, JSON_DEPTH_LIMIT)) {
+        done(
+          refusal(
+            HttpStatus.BAD_REQUEST,
+            'body-too-deep',
+            `The request body is nested more than ${JSON_DEPTH_LIMIT} levels deep.`,
+            'body',
+          ),
+          undefined,
+        );
+        return;
+      }
+      done(null, parsed);
+    },
+  );
+}
+
+/** Why the body's encoding cannot be read (only UTF-8, uncompressed), or undefined when it can. */
+function unsupportedEncoding(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+): string | undefined {
+  const encoding = headers['content-encoding'];
+  if (encoding !== undefined && String(encoding).trim().toLowerCase() !== 'identity') {
+    return 'Request bodies are read uncompressed: send them without Content-Encoding.';
   }
-  next();
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(String(headers['content-type'] ?? ''))?.[1];
+  if (charset !== undefined && !['utf-8', 'utf8'].includes(charset.toLowerCase())) {
+    return 'The request body must be encoded as UTF-8.';
+  }
+  return undefined;
+}
+
+function refusal(status: HttpStatus, code: string, detail: string, field?: string): HttpException {
+  return new HttpException({ code, detail, ...(field !== undefined && { field }) }, status);
 }
 
 /** Iterative, so the check itself cannot overflow the stack. */
@@ -66,75 +95,93 @@ function depthExceeds(root: unknown, limit: number): boolean {
   return false;
 }
 
-/** 415 for a body that is not JSON, before any of it is read. A request without a body passes. */
-export function requireJsonBody(request: BodyRequest, _response: unknown, next: Next): void {
-  if (!BODY_METHODS.has(request.method) || !hasBody(request.headers) || request.is(JSON_MEDIA_TYPES)) {
-    next();
-    return;
-  }
-  next(
-    new HttpException(
-      {
-        code: 'unsupported-media-type',
-        detail: 'The request body must be JSON: send it with Content-Type: application/json.',
-      },
-      HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-    ),
-  );
-}
-
-function hasBody(headers: IncomingHttpHeaders): boolean {
-  return headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
-}
-
-/** body-parser's refusals (http-errors with a `type`), by type; never its message, which may quote the body. */
-const REFUSALS: Readonly<Record<string, { status: HttpStatus; code: string; detail: string }>> = {
-  'entity.parse.failed': {
-    status: HttpStatus.BAD_REQUEST,
-    code: 'malformed-json',
-    detail: 'The request body is not valid JSON (an object or an array).',
+/** Fastify's own refusals of a request, by code; never its message, which may quote the request. */
+const FASTIFY_REFUSALS: Readonly<
+  Record<string, { status: HttpStatus; code: string; detail: string; field?: string }>
+> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    status: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+    code: 'unsupported-media-type',
+    detail: 'The request body must be JSON: send it with Content-Type: application/json.',
   },
-  'entity.too.large': {
+  FST_ERR_CTP_INVALID_TYPE: {
+    status: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+    code: 'unsupported-media-type',
+    detail: 'The request body must be JSON: send it with Content-Type: application/json.',
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
     status: HttpStatus.PAYLOAD_TOO_LARGE,
     code: 'payload-too-large',
     detail: `The request body is larger than ${JSON_BODY_LIMIT_BYTES / 1024} kB.`,
   },
-  'charset.unsupported': {
-    status: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-    code: 'unsupported-media-type',
-    detail: 'The request body must be encoded as UTF-8.',
-  },
-  'encoding.unsupported': {
-    status: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-    code: 'unsupported-media-type',
-    detail: 'The Content-Encoding of the request body is not supported: send identity, gzip or deflate.',
-  },
-  'request.size.invalid': {
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
     status: HttpStatus.BAD_REQUEST,
     code: 'content-length-mismatch',
     detail: 'The request body is not as long as its Content-Length says.',
   },
-  'request.aborted': {
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
     status: HttpStatus.BAD_REQUEST,
-    code: 'request-aborted',
-    detail: 'The request was aborted before its body was read.',
+    code: 'malformed-json',
+    detail: 'The request says it has a JSON body but sends none.',
+  },
+  FST_ERR_CTP_INVALID_CHARSET: {
+    status: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+    code: 'unsupported-media-type',
+    detail: 'The request body must be encoded as UTF-8.',
+  },
+  FST_ERR_BAD_URL: {
+    status: HttpStatus.BAD_REQUEST,
+    code: 'malformed-url',
+    detail: 'The request path is not valid percent-encoding.',
+    field: 'path',
   },
 };
 
-/** Error middleware right after the body parser: its errors become problems; anything else passes on. */
-export function bodyParserProblem(error: unknown, _request: unknown, _response: unknown, next: Next): void {
-  const type = (error as { type?: unknown } | null)?.type;
-  const status = (error as { status?: unknown } | null)?.status;
-  const refusal =
-    typeof type === 'string' && Object.hasOwn(REFUSALS, type)
-      ? REFUSALS[type]
-      : !(error instanceof HttpException) && typeof status === 'number' && status >= 400 && status < 500
-        ? // body-parser's other client errors (a body that does not inflate as its Content-Encoding says).
-          { status, code: 'unreadable-body', detail: 'The request body could not be read as sent.' }
-        : undefined;
-  if (refusal === undefined) {
-    next(error);
-    return;
+/**
+ * For Fastify's `frameworkErrors`: the errors it raises before routing (a URL that does not decode)
+ * never reach Nest's exception filters, so they are answered here, in the same problem+json shape.
+ */
+export function answerFrameworkError(
+  error: FastifyError,
+  _request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const problem =
+    fastifyProblem(error) ?? refusal(HttpStatus.BAD_REQUEST, 'bad-request', 'The request is malformed.');
+  const body = problem.getResponse() as { code: string; detail: string; field?: string };
+  reply.code(problem.getStatus());
+  reply.header('Content-Type', 'application/problem+json; charset=utf-8');
+  reply.send(
+    JSON.stringify({
+      type: `urn:fristvagt:problem:${body.code}`,
+      title: STATUS_CODES[problem.getStatus()] ?? 'Error',
+      status: problem.getStatus(),
+      detail: body.detail,
+      code: body.code,
+      ...(body.field !== undefined && { field: body.field }),
+    }),
+  );
+}
+
+/**
+ * The problem for an error Fastify raised before a handler ran (media type, size, URL); undefined for
+ * anything else. Any other Fastify client error (a 4xx `statusCode`) is a generic unreadable request.
+ */
+export function fastifyProblem(error: unknown): HttpException | undefined {
+  if (error instanceof HttpException) {
+    // Nest turns Fastify's body-size refusal into a bare 413 whose message is Fastify's.
+    const size = FASTIFY_REFUSALS.FST_ERR_CTP_BODY_TOO_LARGE;
+    return error.getStatus() === HttpStatus.PAYLOAD_TOO_LARGE && typeof error.getResponse() !== 'object'
+      ? refusal(size.status, size.code, size.detail)
+      : undefined;
   }
-  next(new HttpException({ code: refusal.code, detail: refusal.detail }, refusal.status));
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
+  if (typeof code !== 'string' || !code.startsWith('FST_')) return undefined;
+  const known = Object.hasOwn(FASTIFY_REFUSALS, code) ? FASTIFY_REFUSALS[code] : undefined;
+  if (known !== undefined) return refusal(known.status, known.code, known.detail, known.field);
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+    return refusal(statusCode, 'unreadable-request', 'The request could not be read as sent.');
+  }
+  return undefined;
 }

@@ -15,6 +15,7 @@ import {
   WrongExpectedRevision,
 } from '@fristvagt/event-store';
 import { LOGGER, type Logger } from '@fristvagt/logging';
+import { fastifyProblem } from './json-bodies';
 import { type InputError, problem, PROBLEM_CONTENT_TYPE, type Problem } from './problem';
 
 /**
@@ -41,13 +42,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     const adapter = this.adapterHost.httpAdapter;
     const response: unknown = http.getResponse();
-    if ((response as { headersSent?: boolean }).headersSent) return;
-    adapter.status(response, body.status);
+    if (adapter.isHeadersSent(response)) return;
     adapter.setHeader(response, 'Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
-    adapter.end(response, JSON.stringify(body));
+    // A string body keeps the content type set above (an object would be sent as application/json).
+    adapter.reply(response, JSON.stringify(body), body.status);
   }
 
   private toProblem(exception: unknown): Problem {
+    const refused = fastifyProblem(exception);
+    if (refused !== undefined) return fromHttpException(refused);
     if (exception instanceof HttpException) return fromHttpException(exception);
     const stored = exception instanceof EventStoreError ? fromEventStoreError(exception) : undefined;
     if (stored !== undefined) return stored;
