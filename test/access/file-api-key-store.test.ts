@@ -81,7 +81,8 @@ describe('FileApiKeyStore (embedded mode, DATA_DIR/api-keys.json)', () => {
       issued.map(({ record }) => record.keyId).sort(),
     );
     for (const { token } of issued) expect(await reader.verify(token)).toBeDefined();
-  });
+    // Sixteen locked, fsynced writes in a row: seconds on a busy CI disk, which is not what this tests.
+  }, 30_000);
 
   it('revokes idempotently and refuses an unknown key id', async () => {
     const keys = FileApiKeyStore.inDataDir(dataDir);
