@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DK_YOUTH_PACK } from '@fristvagt/domain';
-import { describeDue, renderLegalRules } from './generate-legal-rules';
+import { describeDue, DK_YOUTH_PACK } from '@fristvagt/domain';
+import { renderLegalRules } from './generate-legal-rules';
 
 describe('docs/legal-rules.md', () => {
   it('is exactly what the current rule pack renders (run `npm run docs:rules` after changing the pack)', () => {

@@ -5,39 +5,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  describeDue,
   DK_YOUTH_PACK,
-  type DueComputation,
   type FactMatcher,
   type RuleDefinition,
   type RulePack,
 } from '@fristvagt/domain';
-
-export function describeDue(due: DueComputation): string {
-  switch (due.kind) {
-    case 'days-after':
-      return `end of local day (trigger date + ${due.days} days)`;
-    case 'months-after':
-      return `end of local day (trigger date + ${due.months} months, clamped to month end)`;
-    case 'months-before-birthday':
-      return `end of local day (${due.age}th birthday − ${due.months} months, clamped to month end)`;
-    case 'before-birthday':
-      return `end of the local day before the ${due.age}th birthday`;
-    case 'processing-time':
-      return "end of local day (trigger date + the municipality's processing time in days)";
-    case 'before-measure-start':
-      return 'before the measure starts (no date at the decision; starting without it is the breach)';
-    case 'follow-up-interval':
-      return due.intervalSetByMunicipality
-        ? `end of local day (previous follow-up date + the interval the municipality set, default ${due.defaultMonths} months)`
-        : `end of local day (previous follow-up date + ${due.defaultMonths} months)`;
-    case 'every-months-from-start':
-      return `end of local day (start date + ${due.months} months × period number)`;
-    case 'none':
-      return due.municipalityMaySetDays
-        ? 'none by statute (a municipality may set a number of days after the trigger)'
-        : 'none';
-  }
-}
 
 function matcher(m: FactMatcher): string {
   const where = Object.entries(m.where ?? {}).map(([field, value]) => `${field} = ${String(value)}`);
