@@ -125,6 +125,16 @@ export async function runOrderingScenario(subject: ContractSubject, options: Ord
 
 /** The EventStore port's specification. Every adapter runs it. */
 export function eventStoreContract(getSubject: () => ContractSubject): void {
+  async function readOutcome(name: string): Promise<string> {
+    try {
+      const events = await store().readStream(name);
+      return events.length === 1 ? '1 event' : `${events.length} events`;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'stream-not-found') return 'not-found';
+      throw error;
+    }
+  }
+
   const store = () => getSubject().store;
 
   describe('append', () => {
@@ -323,6 +333,25 @@ export function eventStoreContract(getSubject: () => ContractSubject): void {
 
     it('throws StreamNotFound for a stream that has no events', async () => {
       await expect(store().readStream(streamName())).rejects.toMatchObject({ code: 'stream-not-found' });
+    });
+
+    it('never reads a stream being created as empty: StreamNotFound or its events', async () => {
+      const outcomes: string[] = [];
+      for (let round = 0; round < 20; round++) {
+        const name = streamName();
+        const writing = store().append(name, [newEvent('Created', { round })], {
+          expectedRevision: 'no_stream',
+        });
+        let done = false;
+        void writing.finally(() => {
+          done = true;
+        });
+        // Read as fast as possible while the first append commits, and once more after it.
+        while (!done) outcomes.push(await readOutcome(name));
+        await writing;
+        outcomes.push(await readOutcome(name));
+      }
+      expect(outcomes.filter((outcome) => outcome !== 'not-found' && outcome !== '1 event')).toEqual([]);
     });
   });
 

@@ -181,23 +181,29 @@ export class SqlEventStore implements EventStore {
     const from = options.from ?? (direction === 'forwards' ? 'start' : 'end');
     const limit = options.maxCount ?? null;
     const bound = from === 'start' ? -1n : from === 'end' ? null : from;
-    const rows =
+    const read = () =>
       direction === 'forwards'
-        ? await this.driver.query(
+        ? this.driver.query(
             `SELECT ${STREAM_EVENT_COLUMNS} FROM ${SCHEMA}.events e WHERE e.stream_name = $1 AND e.stream_revision >= $2::bigint
              ORDER BY e.stream_revision LIMIT $3`,
             [streamName, bound === null ? null : bound.toString(), limit],
             'fristvagt_read_stream_fwd',
           )
-        : await this.driver.query(
+        : this.driver.query(
             `SELECT ${STREAM_EVENT_COLUMNS} FROM ${SCHEMA}.events e WHERE e.stream_name = $1
                AND ($2::bigint IS NULL OR e.stream_revision <= $2::bigint)
              ORDER BY e.stream_revision DESC LIMIT $3`,
             [streamName, bound === null ? null : bound.toString(), limit],
             'fristvagt_read_stream_bwd',
           );
-    if (rows.length === 0 && (await this.currentRevision(streamName)) === 'no_stream') {
-      throw new StreamNotFound(streamName);
+    let rows = await read();
+    // No rows: either no stream, or (for a read of the whole stream) one whose first append committed
+    // between the read and this check. Then it has events now, so read again rather than answer [].
+    const wholeStream = from === 'start' || from === 'end';
+    while (rows.length === 0) {
+      if ((await this.currentRevision(streamName)) === 'no_stream') throw new StreamNotFound(streamName);
+      if (!wholeStream || limit === 0) break;
+      rows = await read();
     }
     return toRecordedEvents(rows, streamName);
   }
