@@ -1,4 +1,5 @@
 import { isUtcInstant, isValidLocalDate } from './calendar';
+import { containsCprNumber } from './people/cpr';
 import { domainError, fail, ok, type DomainError, type Result } from './errors';
 
 /** One check of a command's input: an error, or undefined when the input is fine. */
@@ -26,14 +27,13 @@ export function localDate(value: unknown, field: string): Check {
 }
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-// A CPR number must never become (part of) an identifier: it would end up in obligation ids, logs and URLs.
-const CPR_LIKE = /(?<!\d)\d{6}-?\d{4}(?!\d)/;
 
 export function identifier(value: unknown, field: string): Check {
   if (typeof value !== 'string' || !ID.test(value)) {
     return domainError('invalid-id', `${field} must be 1-100 letters, digits, '.', '_' or '-'`, field);
   }
-  return CPR_LIKE.test(value)
+  // A CPR number must never become (part of) an identifier: it would end up in obligation ids, logs and URLs.
+  return containsCprNumber(value)
     ? domainError('id-looks-like-cpr', `${field} looks like a CPR number; use an opaque identifier`, field)
     : undefined;
 }

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import type { CaseCommand } from '@fristvagt/domain';
+import { type CaseCommand, containsCprNumber } from '@fristvagt/domain';
 import { canonicalJson } from '@fristvagt/event-store';
 import type { Principal } from '../access/principal';
 import { CPR_PROTECTOR, type CprProtector } from '../personal-data/cpr-protector';
@@ -33,7 +33,6 @@ export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 // Printable ASCII without spaces, as Stripe and the IETF draft allow; long enough for a UUID or a ULID pair.
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-const CPR_SHAPED = /(?<!\d)\d{6}-?\d{4}(?!\d)/;
 
 /**
  * The HTTP edge of every command: reads Idempotency-Key, If-Match and X-Request-Id, runs the command
@@ -129,7 +128,7 @@ export function parseIfMatch(header: string | undefined): bigint | null {
 /** The caller's X-Request-Id when it is a harmless token; it is stored in every event, so never a CPR number. */
 function correlationId(request: HttpRequest): string {
   const given = headerOf(request, 'x-request-id');
-  return given !== undefined && REQUEST_ID.test(given) && !CPR_SHAPED.test(given) ? given : randomUUID();
+  return given !== undefined && REQUEST_ID.test(given) && !containsCprNumber(given) ? given : randomUUID();
 }
 
 // A fixed namespace for case ids (RFC 9562 name-based UUIDs, version 5).

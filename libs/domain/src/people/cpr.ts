@@ -46,6 +46,17 @@ export function parseCpr(input: string): Result<ParsedCpr> {
   return ok({ normalized: `${dd}${mm}${yy}${serial}`, birthDate });
 }
 
+// Ten digits, hyphen optional after six, not inside a longer run of digits.
+const CPR_ANYWHERE = /(?<!\d)\d{6}-?\d{4}(?!\d)/;
+
+/**
+ * Whether text contains something shaped like a CPR number anywhere. Deliberately broad (no date check): it
+ * guards what would otherwise be stored or logged in clear (ids, free text, request ids).
+ */
+export function containsCprNumber(text: string): boolean {
+  return CPR_ANYWHERE.test(text);
+}
+
 /** 'DDMMYY-XXXX': the birth date part only, for display to caseworkers. Never log even this. */
 export function maskCpr(normalized: string): string {
   if (typeof normalized !== 'string' || !/^\d{10}$/.test(normalized)) {

@@ -1,5 +1,18 @@
 import { buildMessage, ValidateBy, type ValidationOptions } from 'class-validator';
-import { identifier, isUtcInstant, isValidLocalDate, kommunekode, parseCpr } from '@fristvagt/domain';
+import {
+  containsCprNumber,
+  identifier,
+  isUtcInstant,
+  isValidLocalDate,
+  kommunekode,
+  parseCpr,
+} from '@fristvagt/domain';
+
+/** The domain's refusal code for a CPR number, or undefined when it parses; the two validators below split it. */
+function cprRefusal(value: string): string | undefined {
+  const parsed = parseCpr(value);
+  return parsed.ok ? undefined : parsed.error.code;
+}
 
 // Each validator is named by the stable code it reports (see problems/input-validation.ts), and every
 // check is the domain's own, so the API refuses exactly what the deciders would.
@@ -68,7 +81,7 @@ export const IsCprNumber = (options?: ValidationOptions) =>
     {
       name: 'cpr-malformed',
       validator: {
-        validate: (value) => typeof value === 'string' && /^\s*\d{6}-?\d{4}\s*$/.test(value),
+        validate: (value) => typeof value === 'string' && cprRefusal(value) !== 'cpr-malformed',
         defaultMessage: buildMessage(
           (each) => `${each}$property must be a CPR number, DDMMYY-SSSS or DDMMYYSSSS`,
           options,
@@ -84,8 +97,7 @@ export const IsPossibleCprDate = (options?: ValidationOptions) =>
     {
       name: 'cpr-impossible-date',
       validator: {
-        validate: (value) =>
-          typeof value !== 'string' || !/^\s*\d{6}-?\d{4}\s*$/.test(value) || parseCpr(value).ok,
+        validate: (value) => typeof value !== 'string' || cprRefusal(value) !== 'cpr-impossible-date',
         defaultMessage: buildMessage((each) => `${each}$property does not encode a real birth date`, options),
       },
     },
@@ -98,7 +110,7 @@ export const HasNoCprNumber = (options?: ValidationOptions) =>
     {
       name: 'cpr-in-free-text',
       validator: {
-        validate: (value) => typeof value !== 'string' || !/(?<!\d)\d{6}-?\d{4}(?!\d)/.test(value),
+        validate: (value) => typeof value !== 'string' || !containsCprNumber(value),
         defaultMessage: buildMessage(
           (each) =>
             `${each}$property seems to contain a CPR number; free text must not identify the youth, the case does`,
