@@ -1,9 +1,11 @@
 import { Body, Controller, Param } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import type { CouncilPerson } from '@fristvagt/domain';
 import { CommandGateway } from './command-gateway';
 import { CommandEndpoint } from './commands.decorators';
 import {
   ConveneCouncilDto,
+  type CouncilPersonDto,
   CouncilFollowUpDto,
   CouncilHeldDto,
   CouncilNotHeldDto,
@@ -12,6 +14,11 @@ import {
 } from './dto/command.dto';
 import type { CommandOutcome } from './dto/outcome.dto';
 import { CaseIdPipe, type CommandExchange, Exchange, OpaqueIdPipe } from './http';
+
+/** People at a council as the domain records them: a role, and a description only when one was given. */
+function councilPeople(people: readonly CouncilPersonDto[]): CouncilPerson[] {
+  return people.map(({ role, description }) => ({ role, ...(description !== undefined && { description }) }));
+}
 
 /** Police documentation of suspected serious crime, and the network council it obliges. */
 @ApiTags('network council')
@@ -75,10 +82,7 @@ export class NetworkCouncilController {
       data: {
         councilId: body.councilId,
         documentationId: body.documentationId ?? null,
-        invitees: body.invitees.map(({ role, description }) => ({
-          role,
-          ...(description !== undefined && { description }),
-        })),
+        invitees: councilPeople(body.invitees),
         meetingDate: body.meetingDate,
       },
     });
@@ -100,10 +104,7 @@ export class NetworkCouncilController {
       occurredAt: body.occurredAt,
       data: {
         councilId,
-        participants: body.participants.map(({ role, description }) => ({
-          role,
-          ...(description !== undefined && { description }),
-        })),
+        participants: councilPeople(body.participants),
         agreements: body.agreements,
       },
     });

@@ -1,4 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -47,6 +48,21 @@ import {
 const SHORT_TEXT = 2_000;
 const LONG_TEXT = 20_000;
 
+/**
+ * Free text as the case worker wrote it: a string of at most `maxLength` characters, stored in the event log
+ * as written, so never with a CPR number in it.
+ */
+function FreeText(presence: 'required' | 'optional', options: ApiPropertyOptions & { maxLength: number }) {
+  // In the order stacked decorators apply (bottom up), so errors are listed as they were when written out.
+  return applyDecorators(
+    HasNoCprNumber(),
+    MaxLength(options.maxLength),
+    IsString(),
+    presence === 'required' ? IsDefined() : IsOptional(),
+    presence === 'required' ? ApiProperty(options) : ApiPropertyOptional(options),
+  );
+}
+
 /** Every fact carries the moment it happened in the world; every deadline counts from it. */
 export abstract class FactDto {
   @ApiProperty({
@@ -86,11 +102,7 @@ export class StartPlacementDto extends FactDto {
 }
 
 export class EndPlacementDto extends FactDto {
-  @ApiPropertyOptional({ example: 'returned home', maxLength: SHORT_TEXT })
-  @IsOptional()
-  @IsString()
-  @MaxLength(SHORT_TEXT)
-  @HasNoCprNumber()
+  @FreeText('optional', { example: 'returned home', maxLength: SHORT_TEXT })
   reason?: string;
 }
 
@@ -137,11 +149,7 @@ export class TargetGroupAssessmentDto extends FactDto {
   @IsBoolean()
   inTargetGroup!: boolean;
 
-  @ApiProperty({ example: 'Suspected of robbery; under 18.', maxLength: SHORT_TEXT })
-  @IsDefined()
-  @IsString()
-  @MaxLength(SHORT_TEXT)
-  @HasNoCprNumber()
+  @FreeText('required', { example: 'Suspected of robbery; under 18.', maxLength: SHORT_TEXT })
   reasoning!: string;
 }
 
@@ -151,15 +159,11 @@ export class CouncilPersonDto {
   @IsIn(INVITEE_ROLES)
   role!: InviteeRole;
 
-  @ApiPropertyOptional({
+  @FreeText('optional', {
     example: 'mother',
     maxLength: 200,
     description: 'A role description, never a name.',
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  @HasNoCprNumber()
   description?: string;
 }
 
@@ -216,20 +220,12 @@ export class CouncilNotHeldDto extends FactDto {
   @IsIn(COUNCIL_NOT_HELD_REASONS)
   reason!: CouncilNotHeldReason;
 
-  @ApiPropertyOptional({ example: 'Declined by phone', maxLength: SHORT_TEXT })
-  @IsOptional()
-  @IsString()
-  @MaxLength(SHORT_TEXT)
-  @HasNoCprNumber()
+  @FreeText('optional', { example: 'Declined by phone', maxLength: SHORT_TEXT })
   note?: string;
 }
 
 export class CouncilFollowUpDto extends FactDto {
-  @ApiPropertyOptional({ example: 'Agreements kept', maxLength: SHORT_TEXT })
-  @IsOptional()
-  @IsString()
-  @MaxLength(SHORT_TEXT)
-  @HasNoCprNumber()
+  @FreeText('optional', { example: 'Agreements kept', maxLength: SHORT_TEXT })
   note?: string;
 }
 
@@ -293,11 +289,7 @@ export class AssessPlanRevisionDto extends PlanScopeDto {
   @IsIn(PLAN_ASSESSMENT_OUTCOMES)
   outcome!: PlanAssessmentOutcome;
 
-  @ApiProperty({ example: 'The plan still fits.', maxLength: SHORT_TEXT })
-  @IsDefined()
-  @IsString()
-  @MaxLength(SHORT_TEXT)
-  @HasNoCprNumber()
+  @FreeText('required', { example: 'The plan still fits.', maxLength: SHORT_TEXT })
   reasoning!: string;
 }
 
@@ -334,11 +326,7 @@ export class RecordFollowUpDto extends FactDto {
 }
 
 export class StatusStatementDto extends FactDto {
-  @ApiProperty({ example: 'I like meeting my contact person.', maxLength: LONG_TEXT })
-  @IsDefined()
-  @IsString()
-  @MaxLength(LONG_TEXT)
-  @HasNoCprNumber()
+  @FreeText('required', { example: 'I like meeting my contact person.', maxLength: LONG_TEXT })
   youthOwnWords!: string;
 }
 
@@ -348,11 +336,7 @@ export class EndContactPersonDto extends FactDto {
   @IsIn(CONTACT_PERSON_END_REASONS)
   reason!: ContactPersonEndReason;
 
-  @ApiPropertyOptional({ example: 'Back in school', maxLength: SHORT_TEXT })
-  @IsOptional()
-  @IsString()
-  @MaxLength(SHORT_TEXT)
-  @HasNoCprNumber()
+  @FreeText('optional', { example: 'Back in school', maxLength: SHORT_TEXT })
   note?: string;
 }
 
@@ -369,18 +353,10 @@ export class AssessAftercareDto extends FactDto {
   @IsBoolean()
   offered!: boolean;
 
-  @ApiPropertyOptional({ example: 'Contact person until 21', maxLength: SHORT_TEXT })
-  @IsOptional()
-  @IsString()
-  @MaxLength(SHORT_TEXT)
-  @HasNoCprNumber()
+  @FreeText('optional', { example: 'Contact person until 21', maxLength: SHORT_TEXT })
   content?: string;
 
-  @ApiPropertyOptional({ example: 'Needs support through education', maxLength: SHORT_TEXT })
-  @IsOptional()
-  @IsString()
-  @MaxLength(SHORT_TEXT)
-  @HasNoCprNumber()
+  @FreeText('optional', { example: 'Needs support through education', maxLength: SHORT_TEXT })
   reasoning?: string;
 }
 
@@ -407,11 +383,7 @@ export class GrantAftercareDto extends FactDto {
   @IsLocalDate()
   startDate!: string;
 
-  @ApiPropertyOptional({ example: 'Contact person', maxLength: SHORT_TEXT })
-  @IsOptional()
-  @IsString()
-  @MaxLength(SHORT_TEXT)
-  @HasNoCprNumber()
+  @FreeText('optional', { example: 'Contact person', maxLength: SHORT_TEXT })
   content?: string;
 }
 
@@ -421,31 +393,22 @@ export class AftercareDeclinedDto extends FactDto {
   @IsOpaqueId()
   requestId?: string;
 
-  @ApiPropertyOptional({ example: 'Declined at the meeting', maxLength: SHORT_TEXT })
-  @IsOptional()
-  @IsString()
-  @MaxLength(SHORT_TEXT)
-  @HasNoCprNumber()
+  @FreeText('optional', { example: 'Declined at the meeting', maxLength: SHORT_TEXT })
   note?: string;
 }
 
 export class EndAftercareDto extends FactDto {
-  @ApiPropertyOptional({ example: 'moved abroad', maxLength: SHORT_TEXT })
-  @IsOptional()
-  @IsString()
-  @MaxLength(SHORT_TEXT)
-  @HasNoCprNumber()
+  @FreeText('optional', { example: 'moved abroad', maxLength: SHORT_TEXT })
   reason?: string;
 }
 
 // ---------------------------------------------------------------- obligations
 
 export class WaiveObligationDto extends FactDto {
-  @ApiProperty({ example: 'The youth moved abroad; the council cannot be held.', maxLength: SHORT_TEXT })
-  @IsDefined()
-  @IsString()
-  @MaxLength(SHORT_TEXT)
-  @HasNoCprNumber()
+  @FreeText('required', {
+    example: 'The youth moved abroad; the council cannot be held.',
+    maxLength: SHORT_TEXT,
+  })
   justification!: string;
 }
 
