@@ -49,6 +49,40 @@ describe('PostgreSQL event store contract', () => {
     expect(rows).toEqual([{ version: 1 }]);
   });
 
+  it('opens the whole pool at connect when asked to, and only what it uses otherwise', async () => {
+    // Counted by application name: the suite's own store may open or close connections meanwhile.
+    const url = (name: string) => `${db.url}${db.url.includes('?') ? '&' : '?'}application_name=${name}`;
+    const backends = async (name: string) => {
+      const client = new Client({ connectionString: db.url });
+      await client.connect();
+      try {
+        const { rows } = await client.query(
+          'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1',
+          [name],
+        );
+        return rows[0].n as number;
+      } finally {
+        await client.end();
+      }
+    };
+    const service = await PostgresEventStore.connect({
+      connectionString: url('fv_service'),
+      poolSize: 7,
+      openAllConnections: true,
+    });
+    try {
+      expect(await backends('fv_service')).toBe(7);
+    } finally {
+      await service.close();
+    }
+    const cli = await PostgresEventStore.connect({ connectionString: url('fv_cli'), poolSize: 7 });
+    try {
+      expect(await backends('fv_cli')).toBe(1); // the one that migrated, idle in the pool
+    } finally {
+      await cli.close();
+    }
+  });
+
   it('names the server, not the credentials, when it cannot connect', async () => {
     const error = (await PostgresEventStore.connect({
       connectionString: 'postgres://someone:secret@127.0.0.1:1/nowhere',

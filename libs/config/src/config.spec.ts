@@ -47,6 +47,7 @@ describe('loadConfig', () => {
       HOST: '0.0.0.0',
       DATA_DIR: '/var/lib/fristvagt',
       DATABASE_URL: 'postgresql://app:secret@db:5432/fristvagt',
+      DATABASE_POOL_SIZE: '40',
       REDIS_URL: 'rediss://cache:6380',
       LOG_LEVEL: 'debug',
       FRISTVAGT_ROLE: 'worker',
@@ -66,6 +67,7 @@ describe('loadConfig', () => {
         adapter: 'postgres',
         url: 'postgresql://app:secret@db:5432/fristvagt',
         variable: 'DATABASE_URL',
+        poolSize: 40,
       },
       cpr: { encryptionKeys: [{ id: '2026a', key: KEY_A }], lookupKey: LOOKUP },
     });
@@ -83,6 +85,10 @@ describe('loadConfig', () => {
     );
   });
 
+  it('keeps 20 connections to PostgreSQL unless DATABASE_POOL_SIZE says otherwise', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/x' }).eventStore).toMatchObject({ poolSize: 20 });
+  });
+
   it('accepts PORT=0 so tests can ask for a free port', () => {
     expect(loadConfig({ PORT: '0' }).port).toBe(0);
   });
@@ -98,6 +104,9 @@ describe('loadConfig', () => {
     ],
     [{ DATABASE_URL: 'localhost:5432/db' }, 'DATABASE_URL: must be a postgres:// or postgresql:// URL'],
     [{ EVENTSTORE_URL: 'https://esdb:2113' }, 'EVENTSTORE_URL: must be a esdb:// or esdb+discover:// URL'],
+    [{ DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE: must be a whole number from 1 to 1000, got "0"'],
+    [{ DATABASE_POOL_SIZE: 'many' }, 'DATABASE_POOL_SIZE: must be a whole number from 1 to 1000'],
+    [{ DATABASE_POOL_SIZE: '1001' }, 'DATABASE_POOL_SIZE: must be a whole number from 1 to 1000'],
     [{ REDIS_URL: 'memcached://cache' }, 'REDIS_URL: must be a redis:// or rediss:// URL'],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent'],
     [{ FRISTVAGT_ROLE: 'scheduler' }, 'FRISTVAGT_ROLE: must be one of all, api, worker, got "scheduler"'],

@@ -14,7 +14,13 @@ export type NodeEnv = (typeof NODE_ENVS)[number];
 /** The event store a process uses, decided once from the environment: EventStoreDB, PostgreSQL or embedded PGlite. */
 export type EventStoreConfig =
   | { readonly adapter: 'eventstoredb'; readonly url: string; readonly variable: 'EVENTSTORE_URL' }
-  | { readonly adapter: 'postgres'; readonly url: string; readonly variable: 'DATABASE_URL' }
+  | {
+      readonly adapter: 'postgres';
+      readonly url: string;
+      readonly variable: 'DATABASE_URL';
+      /** Connections the process keeps to PostgreSQL (DATABASE_POOL_SIZE, default 20). */
+      readonly poolSize: number;
+    }
   | { readonly adapter: 'pglite'; readonly dataDir: string; readonly variable: 'DATA_DIR' };
 
 /** One AES-256 key of the CPR key ring. The id travels in every ciphertext, so a key can be found to decrypt. */
@@ -96,6 +102,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const redisUrl = connectionUrl(read('REDIS_URL'), ['redis', 'rediss'], (message) =>
     fail('REDIS_URL', message),
   );
+  const poolSize = parsePoolSize(read('DATABASE_POOL_SIZE'), (message) =>
+    fail('DATABASE_POOL_SIZE', message),
+  );
   if (databaseUrl !== undefined && eventStoreUrl !== undefined) {
     fail('DATABASE_URL', 'set either DATABASE_URL (PostgreSQL) or EVENTSTORE_URL (EventStoreDB), not both');
   }
@@ -111,7 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     eventStoreUrl !== undefined
       ? { adapter: 'eventstoredb', url: eventStoreUrl, variable: 'EVENTSTORE_URL' }
       : databaseUrl !== undefined
-        ? { adapter: 'postgres', url: databaseUrl, variable: 'DATABASE_URL' }
+        ? { adapter: 'postgres', url: databaseUrl, variable: 'DATABASE_URL', poolSize: poolSize! }
         : { adapter: 'pglite', dataDir, variable: 'DATA_DIR' };
 
   return {
@@ -220,6 +229,15 @@ function parsePort(raw: string | undefined, fail: (message: string) => undefined
   if (raw === undefined) return 3000;
   if (!/^\d+$/.test(raw) || Number(raw) > 65535) {
     return fail(`must be a whole number from 0 to 65535 (0 picks a free port), got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+/** Default 20: 16 concurrent writers and a few readers; PostgreSQL's own default limit is 100 per server. */
+function parsePoolSize(raw: string | undefined, fail: (message: string) => undefined): number | undefined {
+  if (raw === undefined) return 20;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 1000) {
+    return fail(`must be a whole number from 1 to 1000, got "${raw}"`);
   }
   return Number(raw);
 }

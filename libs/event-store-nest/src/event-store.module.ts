@@ -27,7 +27,7 @@ export class EventStoreModule {
       module = {
         module: EventStoreModule,
         providers: [
-          { provide: EVENT_STORE, useFactory: () => openEventStore(config.eventStore) },
+          { provide: EVENT_STORE, useFactory: () => openEventStore(config.eventStore, { service: true }) },
           EventStoreLifecycle,
         ],
         exports: [EVENT_STORE],

@@ -23,6 +23,8 @@ export class EventStoreStartupError extends Error {
 export interface OpenEventStoreOptions {
   /** Source of `recordedAt`. Default: the system clock. */
   readonly clock?: () => Date;
+  /** A long-running service: open the whole PostgreSQL pool at start (see PostgresEventStoreOptions). */
+  readonly service?: boolean;
 }
 
 /** Network failures that mean "nothing answered there", as opposed to an answer that refused us. */
@@ -57,7 +59,12 @@ export async function openEventStore(
       case 'eventstoredb':
         return await EventStoreDbEventStore.connect(config.url, clock);
       case 'postgres':
-        return await PostgresEventStore.connect({ connectionString: config.url, ...clock });
+        return await PostgresEventStore.connect({
+          connectionString: config.url,
+          poolSize: config.poolSize,
+          openAllConnections: options.service === true,
+          ...clock,
+        });
       case 'pglite':
         return await PgliteEventStore.open({ dataDir: config.dataDir, ...clock });
     }

@@ -9,7 +9,7 @@ const BATCH = 1_000;
 
 /**
  * Which cases belong to a person, by the keyed hash of the CPR number: a read model of every `CaseOpened`,
- * rebuilt from the event log at start. It reads the log from its checkpoint once a second, and always
+ * rebuilt from the event log at start, before the server listens. It reads the log from its checkpoint once a second, and always
  * before it answers a lookup, so a lookup sees every case opened before it was asked, by any process, once
  * the global log lets readers see it (readAll holds back events newer than the oldest open transaction on
  * the server, see docs/architecture.md; normally that is milliseconds).
@@ -31,7 +31,13 @@ export class CaseDirectory implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  onApplicationBootstrap(): void {
+  /**
+   * Reads the whole log before the server starts listening (Nest awaits this before `listen`): a lookup
+   * right after a start then finds every case without waiting, and the first requests after a restart do
+   * not share the process with the rebuild. A log of a million events takes a few seconds.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.catchUp();
     this.timer = setInterval(() => {
       this.catchUp().catch((error: unknown) => {
         // Lookups retry the read themselves; a failing poll only delays other processes' cases.
@@ -39,9 +45,6 @@ export class CaseDirectory implements OnApplicationBootstrap, OnApplicationShutd
       });
     }, DIRECTORY_POLL_MS);
     this.timer.unref();
-    void this.catchUp().catch((error: unknown) => {
-      this.logger.warn({ err: error }, 'case directory could not read the event log');
-    });
   }
 
   async onApplicationShutdown(): Promise<void> {

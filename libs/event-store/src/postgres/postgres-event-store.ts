@@ -8,6 +8,13 @@ export interface PostgresEventStoreOptions extends SqlEventStoreOptions {
   readonly poolSize?: number;
   /** How long to wait for a connection before giving up. Default 5,000 ms. */
   readonly connectTimeoutMs?: number;
+  /**
+   * Open every connection of the pool before `connect` resolves, and keep them open while idle. For the
+   * service: otherwise the first requests after a start each pay for a new server backend (and for preparing
+   * the statements on it), which at a thousand requests a second is the slowest second of the day. A CLI
+   * command leaves it off and opens only what it uses. Default false.
+   */
+  readonly openAllConnections?: boolean;
 }
 
 /** host:port/database of a PostgreSQL URL, never its user or password. */
@@ -68,9 +75,11 @@ class PgPoolDriver implements SqlDriver {
 export class PostgresEventStore extends SqlEventStore {
   static async connect(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
     const location = describePostgresUrl(options.connectionString);
+    const max = options.poolSize ?? 20;
     const pool = new Pool({
       connectionString: options.connectionString,
-      max: options.poolSize ?? 20,
+      max,
+      min: options.openAllConnections ? max : 0,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
     });
     // An idle connection that breaks (server restart) must not crash the process; the pool replaces it.
@@ -78,6 +87,7 @@ export class PostgresEventStore extends SqlEventStore {
     const store = new PostgresEventStore(new PgPoolDriver(pool, location), options);
     try {
       await store.migrate();
+      if (options.openAllConnections) await openConnections(pool, max);
     } catch (error) {
       await pool.end().catch(() => undefined);
       const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
@@ -85,4 +95,12 @@ export class PostgresEventStore extends SqlEventStore {
     }
     return store;
   }
+}
+
+/** Connects `count` clients at once, then returns them to the pool (which keeps at least `min` idle ones). */
+async function openConnections(pool: Pool, count: number): Promise<void> {
+  const clients = await Promise.allSettled(Array.from({ length: count }, () => pool.connect()));
+  for (const client of clients) if (client.status === 'fulfilled') client.value.release();
+  const failed = clients.find((client) => client.status === 'rejected');
+  if (failed) throw failed.reason;
 }
