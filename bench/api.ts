@@ -8,7 +8,13 @@
  * timed). DATABASE_URL picks the server (default postgres://postgres@127.0.0.1:5432/postgres); a scratch
  * database is created and dropped.
  *
- * Options: --rate <requests/s> (1000) --duration <s> (30) --connections <n> (16) --quick (5 s).
+ * Options: --rate <requests/s> (1050) --duration <s> (30) --connections <n> (16) --warmup <s> (5)
+ * --quick (5 s, 2 s warm-up). The warm-up runs at the same rate on other cases right before the measured
+ * run and is printed on its own row: the first second after a start (JIT compilation, the database's
+ * caches) is not the steady state that "sustained" asks about.
+ * autocannon's limiter gives each connection a quota per second, and what a connection has not sent when
+ * its second ends is lost, so every slow second delivers less than the rate (1-4% less without a warm-up);
+ * the default asks for 5% more than the 1,000/s of the target.
  * 16 connections are a dozen case systems' worth; more connections at the same fixed rate only queue in front
  * of the service's 20 database connections and measure that queue (docs/benchmarks.md has both).
  */
@@ -32,9 +38,13 @@ function option(name: string, fallback: number): number {
 }
 
 const quick = process.argv.includes('--quick');
-const rate = option('rate', 1000);
+const rate = option('rate', 1050);
+/** Issue 4's target: at least this many commands/s, p99 below P99_TARGET_MS, no errors. */
+const TARGET_PER_SECOND = 1000;
+const P99_TARGET_MS = 50;
 const duration = option('duration', quick ? 5 : 30);
 const connections = option('connections', 16);
+const warmup = option('warmup', quick ? 2 : 5);
 const port = option('port', 3917);
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbName = `fv_bench_api_${process.pid}`;
@@ -173,10 +183,10 @@ async function countFacts(type: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const total = Math.ceil(rate * duration * 1.1);
+  const total = Math.ceil(rate * (duration + warmup) * 1.1);
   console.log(
     `bench:api — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, ` +
-      `node ${process.version}; rate ${rate}/s for ${duration} s over ${connections} connections`,
+      `node ${process.version}; rate ${rate}/s for ${duration} s (after ${warmup} s of warm-up) over ${connections} connections`,
   );
   await admin(`CREATE DATABASE ${dbName}`);
   const dataDir = await mkdtemp(join(tmpdir(), 'fristvagt-bench-api-'));
@@ -204,57 +214,78 @@ async function main(): Promise<void> {
     service = await startService(env);
 
     let sent = 0;
-    const cpuBefore = await cpuSeconds(service.pid);
-    const result = await autocannon({
-      url: `http://127.0.0.1:${port}`,
-      connections,
-      overallRate: rate,
-      duration,
-      requests: [
-        {
-          method: 'POST',
-          setupRequest: (request) => {
-            const i = sent++;
-            return {
-              ...request,
-              path: `/v1/cases/${cases[i % cases.length]}/police-notifications`,
-              headers: {
-                'content-type': 'application/json',
-                authorization: `Bearer ${token}`,
-                'idempotency-key': `bench-${i}`,
-              },
-              body: JSON.stringify({
-                documentationId: `pol-${i}`,
-                kind: 'interview-invitation',
-                offenceCategories: ['robbery'],
-                occurredAt: '2026-03-25T10:00:00Z',
-              }),
-            };
+    /** Police notifications at the fixed rate for `seconds`, each to the next unused case. */
+    const load = (seconds: number) =>
+      autocannon({
+        url: `http://127.0.0.1:${port}`,
+        connections,
+        overallRate: rate,
+        duration: seconds,
+        requests: [
+          {
+            method: 'POST',
+            setupRequest: (request) => {
+              const i = sent++;
+              return {
+                ...request,
+                path: `/v1/cases/${cases[i % cases.length]}/police-notifications`,
+                headers: {
+                  'content-type': 'application/json',
+                  authorization: `Bearer ${token}`,
+                  'idempotency-key': `bench-${i}`,
+                },
+                body: JSON.stringify({
+                  documentationId: `pol-${i}`,
+                  kind: 'interview-invitation',
+                  offenceCategories: ['robbery'],
+                  occurredAt: '2026-03-25T10:00:00Z',
+                }),
+              };
+            },
           },
-        },
-      ],
+        ],
+      });
+    const row = (scenario: string, result: autocannon.Result, cpu: string) => ({
+      scenario,
+      'target/s': rate,
+      seconds: result.duration,
+      requests: result.requests.total,
+      '2xx': result['2xx'],
+      'non-2xx': result.non2xx,
+      errors: result.errors,
+      timeouts: result.timeouts,
+      'commands/s': Math.round(result['2xx'] / result.duration),
+      'p50 ms': result.latency.p50,
+      'p99 ms': result.latency.p99,
+      'max ms': result.latency.max,
+      'service CPU ms/req (user + sys)': cpu,
     });
-    const cpuAfter = await cpuSeconds(service.pid);
+
+    const rows = [];
+    if (warmup > 0) {
+      const cpuBeforeWarmup = await cpuSeconds(service.pid);
+      const warm = await load(warmup);
+      const cpu = perRequestMs(cpuBeforeWarmup, await cpuSeconds(service.pid), warm.requests.total);
+      rows.push(row('warm-up (not counted)', warm, cpu));
+    }
+    const cpuBefore = await cpuSeconds(service.pid);
+    const result = await load(duration);
+    const cpu = perRequestMs(cpuBefore, await cpuSeconds(service.pid), result.requests.total);
+    rows.push(row('police notifications, distinct cases', result, cpu));
+    console.table(rows);
     const facts = await countFacts('PoliceDocumentationReceived');
-    const ok = result['2xx'];
-    console.table([
-      {
-        scenario: 'police notifications, distinct cases',
-        'target/s': rate,
-        seconds: result.duration,
-        requests: result.requests.total,
-        '2xx': ok,
-        'non-2xx': result.non2xx,
-        errors: result.errors,
-        timeouts: result.timeouts,
-        'commands/s': Math.round(ok / result.duration),
-        'p50 ms': result.latency.p50,
-        'p99 ms': result.latency.p99,
-        'max ms': result.latency.max,
-        'facts stored': facts,
-        'service CPU ms/req (user + sys)': perRequestMs(cpuBefore, cpuAfter, result.requests.total),
-      },
-    ]);
+    const answered = rows.reduce((sum, r) => sum + r['2xx'], 0);
+    // autocannon stops counting at the deadline; requests still in flight then are stored but not counted.
+    console.log(`facts stored: ${facts} for ${answered} 2xx answers (warm-up included)`);
+    const perSecond = Math.round(result['2xx'] / result.duration);
+    const met =
+      duration >= 30 &&
+      perSecond >= TARGET_PER_SECOND &&
+      result.latency.p99 < P99_TARGET_MS &&
+      result.errors + result.timeouts + result.non2xx === 0;
+    console.log(
+      `target (${TARGET_PER_SECOND} commands/s for 30 s, p99 < ${P99_TARGET_MS} ms, no errors): ${met ? 'met' : 'not met'}`,
+    );
   } finally {
     service?.kill('SIGTERM');
     if (service !== undefined) await new Promise((resolve) => service!.once('exit', resolve));
