@@ -234,6 +234,21 @@ export function eventStoreContract(getSubject: () => ContractSubject): void {
       expect(await store().readStream(stream)).toHaveLength(2);
     });
 
+    it('knows a repeated append whose ids are written in upper case, or in the other case', async () => {
+      const stream = streamName();
+      const events = [newEvent('A', { n: 1 }), newEvent('B', { n: 2 })].map((e) => ({
+        ...e,
+        id: e.id.toUpperCase(),
+      }));
+      const first = await store().append(stream, events, { expectedRevision: 'no_stream' });
+      const before = await headPosition(store());
+      expect(await store().append(stream, events, { expectedRevision: 'no_stream' })).toEqual(first);
+      const lower = events.map((e) => ({ ...e, id: e.id.toLowerCase() }));
+      expect(await store().append(stream, lower, { expectedRevision: 'no_stream' })).toEqual(first);
+      expect(await headPosition(store())).toEqual(before);
+      expect((await store().readStream(stream)).map((e) => e.id)).toEqual(lower.map((e) => e.id));
+    });
+
     it('treats a retry after the stream moved on as the original append', async () => {
       const stream = streamName();
       await store().append(stream, [newEvent()]);

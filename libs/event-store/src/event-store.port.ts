@@ -43,7 +43,7 @@ export type NewEventMetadata = Omit<EventMetadata, 'recordedAt'>;
 export type EventData = Record<string, unknown>;
 
 export interface NewEvent<D extends EventData = EventData> {
-  /** UUID chosen by the writer; the idempotency key of the append. */
+  /** UUID chosen by the writer, in either case; the idempotency key of the append. Read back in lower case. */
   readonly id: string;
   readonly type: string;
   readonly data: D;

@@ -473,7 +473,7 @@ function toRecordedEvent(event: EsdbRecordedEvent): RecordedEvent {
     throw new Error(`Event ${event.id} in ${event.streamId} has no JSON metadata; not written by Fristvagt`);
   }
   return {
-    id: event.id,
+    id: event.id.toLowerCase(), // as the SQL adapters answer it, whatever case it was appended in
     type: event.type,
     data: event.data as EventData,
     metadata: event.metadata as unknown as EventMetadata,

@@ -302,12 +302,14 @@ export class SqlEventStore implements EventStore {
     expected: ExpectedRevision,
     found?: RecordedEvent[],
   ): Promise<AppendResult> {
-    const stored = new Map((found ?? (await this.findStored(events))).map((e) => [e.id, e]));
-    const first = stored.get(events[0].id);
+    // UUIDs compare without regard to case; the server answers them in lower case.
+    const stored = new Map((found ?? (await this.findStored(events))).map((e) => [e.id.toLowerCase(), e]));
+    const storedAs = (event: NewEvent) => stored.get(event.id.toLowerCase());
+    const first = storedAs(events[0]);
     for (const [i, event] of events.entries()) {
-      const original = stored.get(event.id);
+      const original = storedAs(event);
       if (!original) {
-        const known = events.find((e) => stored.has(e.id))!;
+        const known = events.find((e) => storedAs(e) !== undefined)!;
         throw new DuplicateEventIdConflict(streamName, known.id, 'only some of the events are stored');
       }
       if (original.streamName !== streamName)
@@ -321,7 +323,7 @@ export class SqlEventStore implements EventStore {
     if (expectedFirst !== null && first!.revision !== expectedFirst) {
       throw new WrongExpectedRevision(streamName, expected, await this.currentRevision(streamName));
     }
-    const last = stored.get(events[events.length - 1].id)!;
+    const last = storedAs(events[events.length - 1])!;
     return { nextRevision: last.revision, position: last.position };
   }
 }
