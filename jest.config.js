@@ -16,9 +16,7 @@ const moduleNameMapper = {
   '^@fristvagt/([a-z-]+)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
 const common = {
-  // content-disposition 2 (under @fastify/static, which serves the Swagger UI) is ESM only; jest loads CommonJS.
-  transform: { '^.+\\.ts$': swc, '/content-disposition/.+\\.js$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(?:.+/)?content-disposition/)'],
+  transform: { '^.+\\.ts$': swc },
   moduleNameMapper,
   testEnvironment: 'node',
   rootDir: __dirname,
