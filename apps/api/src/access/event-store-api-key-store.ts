@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import {
   type EventStore,
   type NewEvent,
-  type Position,
   type RecordedEvent,
   StreamNotFound,
   WrongExpectedRevision,
@@ -24,6 +23,11 @@ import type { ApiRole, Principal } from './principal';
 export const API_KEY_STREAM_PREFIX = 'api-key-';
 export const API_KEY_ISSUED = 'ApiKeyIssued';
 export const API_KEY_REVOKED = 'ApiKeyRevoked';
+/** One `ApiKeyListed { keyId }` per key ever issued, so that `list` reads keys, not the whole log. */
+export const API_KEY_INDEX_STREAM = 'api-keys';
+export const API_KEY_LISTED = 'ApiKeyListed';
+/** Key streams `list` reads at once. */
+const LIST_CONCURRENCY = 16;
 
 export interface ApiKeyIssuedData {
   readonly keyId: string;
@@ -84,6 +88,10 @@ export class EventStoreApiKeyStore implements ApiKeyStore {
     const { role, municipalities, label } = validateNewApiKey(request);
     const { keyId, secretHash, token } = generateApiKey();
     const data: ApiKeyIssuedData = { keyId, secretHash, role, municipalities, label };
+    // The index first: a key is never issued without its entry. An entry whose key stream never came (the
+    // process stopped in between) is skipped by `list`; the key does not exist and its token never worked.
+    const listed: ApiKeyRevokedData = { keyId };
+    await this.store.append(API_KEY_INDEX_STREAM, [this.event(API_KEY_LISTED, listed, municipalities, now)]);
     await this.store.append(streamOf(keyId), [this.event(API_KEY_ISSUED, data, municipalities, now)], {
       expectedRevision: 'no_stream',
     });
@@ -116,27 +124,35 @@ export class EventStoreApiKeyStore implements ApiKeyStore {
   }
 
   /**
-   * Reads the whole global log: fine for an operator's command, not for a request path. On PostgreSQL the
-   * log shows an event only once every transaction older than it has ended (docs/architecture.md, global
-   * order), so while a long transaction runs on the server a key created a moment ago may be missing here;
-   * verify and revoke read the key's own stream and see it at once.
+   * Every key ever issued, revoked ones too: the index stream names them, and each key's own stream says
+   * what it is now. Reads as many streams as there are keys, not the global log, and sees a key as soon as
+   * it is issued.
    */
   async list(): Promise<ApiKeyInfo[]> {
-    const byKey = new Map<string, RecordedEvent[]>();
-    let from: Position | 'start' = 'start';
-    for (;;) {
-      const batch = await this.store.readAll({ fromPosition: from, maxCount: 1_000 });
-      if (batch.length === 0) break;
-      for (const event of batch) {
-        if (!event.streamName.startsWith(API_KEY_STREAM_PREFIX)) continue;
-        if (event.type !== API_KEY_ISSUED && event.type !== API_KEY_REVOKED) continue;
-        byKey.set(event.streamName, [...(byKey.get(event.streamName) ?? []), event]);
-      }
-      from = batch[batch.length - 1]!.position;
+    let index: RecordedEvent[];
+    try {
+      index = await this.store.readStream(API_KEY_INDEX_STREAM);
+    } catch (error) {
+      if (error instanceof StreamNotFound) return [];
+      throw error;
     }
-    return [...byKey.values()]
-      .map((events) => foldApiKey(events))
-      .filter((record): record is ApiKeyRecord => record !== undefined)
+    const keyIds = [
+      ...new Set(
+        index
+          .filter((event) => event.type === API_KEY_LISTED)
+          .map((event) => (event.data as ApiKeyRevokedData).keyId)
+          .filter(isApiKeyId),
+      ),
+    ];
+    const records: ApiKeyRecord[] = [];
+    for (let i = 0; i < keyIds.length; i += LIST_CONCURRENCY) {
+      const batch = await Promise.all(keyIds.slice(i, i + LIST_CONCURRENCY).map((id) => this.readKey(id)));
+      for (const events of batch) {
+        const record = events === undefined ? undefined : foldApiKey(events);
+        if (record !== undefined) records.push(record);
+      }
+    }
+    return records
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.keyId.localeCompare(b.keyId))
       .map(toApiKeyInfo);
   }
