@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import request from 'supertest';
+import { Client } from 'pg';
 import { ConfigError } from '@fristvagt/config';
 import { EVENT_STORE, type EventStore, PgliteEventStore } from '@fristvagt/event-store';
 import { bootstrap, type RunningApp } from '../../apps/api/src/main';
-import { createTestDatabase, type TestDatabase } from '../support/postgres';
+import { createTestDatabase, POSTGRES_ADMIN_URL, type TestDatabase } from '../support/postgres';
 
 /** Collects the JSON log lines of one app, so tests stay quiet and can look at what was logged. */
 function logSink(): { destination: Writable; lines: () => Record<string, unknown>[] } {
@@ -230,6 +231,34 @@ describe('bootstrap', () => {
       const error = await bootFailure({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/x', PORT: '0' });
 
       expect(error.message).toBe('DATABASE_URL: cannot reach PostgreSQL at 127.0.0.1:1/x (ECONNREFUSED)');
+    });
+
+    it('names DATABASE_POOL_SIZE when the server refuses some of the pool', async () => {
+      // A role allowed 3 connections, on a database of its own, stands in for a server at max_connections.
+      const name = `fv_pool_${process.pid}_${Date.now()}`;
+      const admin = new Client({ connectionString: POSTGRES_ADMIN_URL });
+      await admin.connect();
+      try {
+        await admin.query(`CREATE ROLE ${name} LOGIN CONNECTION LIMIT 3`);
+        await admin.query(`CREATE DATABASE ${name} OWNER ${name}`);
+        const url = new URL(POSTGRES_ADMIN_URL);
+        url.username = name;
+        url.pathname = `/${name}`;
+        const error = await bootFailure({
+          DATABASE_URL: url.toString(),
+          DATABASE_POOL_SIZE: '10',
+          PORT: '0',
+        });
+
+        expect(error.message).toBe(
+          `DATABASE_POOL_SIZE: PostgreSQL at ${url.hostname}:${url.port || 5432}/${name} refused some of the 10 connections ` +
+            `(too many clients: lower DATABASE_POOL_SIZE or raise the server's max_connections)`,
+        );
+      } finally {
+        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await admin.query(`DROP ROLE IF EXISTS ${name}`);
+        await admin.end();
+      }
     });
 
     it('never shows the password of an unreachable DATABASE_URL', async () => {

@@ -11,7 +11,7 @@ import {
 export class EventStoreStartupError extends Error {
   readonly code = 'event-store-unavailable';
   constructor(
-    readonly variable: EventStoreConfig['variable'],
+    readonly variable: EventStoreConfig['variable'] | 'DATABASE_POOL_SIZE',
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -36,6 +36,8 @@ const UNREACHABLE = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
 ]);
+/** SQLSTATE of "sorry, too many clients already": the server's max_connections is reached. */
+const TOO_MANY_CONNECTIONS = '53300';
 /** PostgreSQL SQLSTATEs worth a plain-language reason. */
 const POSTGRES_REASONS: Record<string, string> = {
   '28P01': 'password authentication failed',
@@ -84,6 +86,13 @@ function startupError(config: EventStoreConfig, error: unknown): EventStoreStart
       const at = urlLocation(config.url, 5432);
       if (code !== undefined && UNREACHABLE.has(code)) {
         return new EventStoreStartupError(config.variable, `cannot reach PostgreSQL at ${at} (${code})`);
+      }
+      if (code === TOO_MANY_CONNECTIONS) {
+        return new EventStoreStartupError(
+          'DATABASE_POOL_SIZE',
+          `PostgreSQL at ${at} refused some of the ${config.poolSize} connections (too many clients: ` +
+            `lower DATABASE_POOL_SIZE or raise the server's max_connections)`,
+        );
       }
       const reason =
         (code !== undefined && POSTGRES_REASONS[code]) || scrub(innermostMessage(error) ?? message);
