@@ -1,0 +1,260 @@
+/**
+ * `npm run bench:compare`: Fristvagt's PostgreSQL event store against Emmett's (`@event-driven-io/
+ * emmett-postgresql`, a leading open-source PostgreSQL event store for TypeScript), on the same
+ * server, with the same payloads and the same pool size (20), in alternating rounds, each on a scratch
+ * database. Prints events/s and latency per store and round, then the medians.
+ *
+ * Emmett is not a dependency of Fristvagt; install it for this benchmark only (package.json and the lock
+ * stay as they are):
+ *   npm install --no-save @event-driven-io/emmett-postgresql@0.42.0 @event-driven-io/emmett@0.42.0 \
+ *     @event-driven-io/pongo@0.16.11
+ * Usage: npm run bench:compare [-- --rounds N] (default 3; each round runs both stores).
+ * DATABASE_URL picks the server (default postgres://postgres@127.0.0.1:5432/postgres).
+ *
+ * Both stores are used as their documentation shows: append with "stream must not exist" to fresh streams,
+ * read a whole stream. Emmett does more per append than Fristvagt needs (a streams table row per stream,
+ * partitioned tables); that is part of what is compared.
+ */
+import { randomUUID } from 'node:crypto';
+import { cpus, totalmem } from 'node:os';
+import pg from 'pg';
+import { PostgresEventStore } from '@fristvagt/event-store';
+import { collectGarbage, median, percentile, round, runConcurrent } from './stats';
+
+const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const roundsAt = process.argv.indexOf('--rounds');
+const rounds = roundsAt >= 0 ? Number(process.argv[roundsAt + 1]) : 3;
+const POOL_SIZE = 20;
+const CLIENTS = 16;
+const SINGLE_APPENDS = 20_000;
+const BATCH_APPENDS = 4_000;
+const STREAM_READS = 200;
+const EMMETT = '@event-driven-io/emmett-postgresql';
+
+interface Payload {
+  readonly type: string;
+  readonly data: Record<string, unknown>;
+  readonly metadata: {
+    municipality: string;
+    actor: string;
+    occurredAt: string;
+    correlationId: string;
+    causationId: null;
+    schemaVersion: number;
+  };
+}
+
+/** What the benchmark needs of a store. */
+interface Subject {
+  /** Appends to a stream that must not exist yet. */
+  appendNew(stream: string, events: readonly Payload[]): Promise<void>;
+  /** Appends to an existing stream. */
+  append(stream: string, events: readonly Payload[]): Promise<void>;
+  /** Reads the whole stream; returns how many events it has. */
+  read(stream: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+function payload(n: number): Payload {
+  return {
+    type: 'PoliceDocumentationReceived',
+    data: {
+      caseId: randomUUID(),
+      kind: 'weekly-report',
+      offenceCategories: ['violence', 'threats'],
+      receivedAt: '2025-03-29T23:30:00.000Z',
+      sequence: n,
+    },
+    metadata: {
+      municipality: '461',
+      actor: 'integration:bench',
+      occurredAt: '2025-03-29T23:30:00.000Z',
+      correlationId: randomUUID(),
+      causationId: null,
+      schemaVersion: 1,
+    },
+  };
+}
+
+async function fristvagt(url: string): Promise<Subject> {
+  const store = await PostgresEventStore.connect({ connectionString: url, poolSize: POOL_SIZE });
+  const withIds = (events: readonly Payload[]) => events.map((e) => ({ id: randomUUID(), ...e }));
+  return {
+    appendNew: async (stream, events) => {
+      await store.append(stream, withIds(events), { expectedRevision: 'no_stream' });
+    },
+    append: async (stream, events) => {
+      await store.append(stream, withIds(events));
+    },
+    read: async (stream) => (await store.readStream(stream)).length,
+    close: () => store.close(),
+  };
+}
+
+interface EmmettStore {
+  appendToStream(
+    stream: string,
+    events: unknown[],
+    options?: { expectedStreamVersion?: unknown },
+  ): Promise<unknown>;
+  readStream(stream: string): Promise<{ events: unknown[] }>;
+  close(): Promise<void>;
+}
+
+async function emmett(url: string): Promise<Subject> {
+  const { getPostgreSQLEventStore } = (await import(EMMETT)) as {
+    getPostgreSQLEventStore: (connectionString: string) => EmmettStore;
+  };
+  const store = getPostgreSQLEventStore(url);
+  const plain = (events: readonly Payload[]) => events.map((e) => ({ ...e }));
+  return {
+    appendNew: async (stream, events) => {
+      await store.appendToStream(stream, plain(events), { expectedStreamVersion: 'STREAM_DOES_NOT_EXIST' });
+    },
+    append: async (stream, events) => {
+      await store.appendToStream(stream, plain(events));
+    },
+    read: async (stream) => (await store.readStream(stream)).events.length,
+    close: () => store.close(),
+  };
+}
+
+const STORES = { fristvagt, emmett } as const;
+type StoreName = keyof typeof STORES;
+
+interface Row {
+  store: StoreName;
+  single: number;
+  singleP99: number;
+  batch: number;
+  batchP99: number;
+  readP50: number;
+}
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function runRound(name: StoreName, index: number): Promise<Row> {
+  const database = `fv_bench_cmp_${process.pid}_${index}_${name}`;
+  await admin(`CREATE DATABASE ${database}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  const store = await STORES[name](url.toString());
+  try {
+    await store.appendNew(`warm-${randomUUID()}`, [payload(0)]); // schema creation is not timed
+    const singles = Array.from({ length: SINGLE_APPENDS }, (_, n) => [payload(n)]);
+    const batches = Array.from({ length: BATCH_APPENDS }, (_, n) =>
+      Array.from({ length: 10 }, (_, i) => payload(n * 10 + i)),
+    );
+    const streams = (count: number) => Array.from({ length: count }, () => `case-${randomUUID()}`);
+    const singleStreams = streams(SINGLE_APPENDS);
+    const batchStreams = streams(BATCH_APPENDS);
+
+    collectGarbage();
+    const single = await runConcurrent(CLIENTS, SINGLE_APPENDS, (n) =>
+      store.appendNew(singleStreams[n]!, singles[n]!),
+    );
+    collectGarbage();
+    const batch = await runConcurrent(CLIENTS, BATCH_APPENDS, (n) =>
+      store.appendNew(batchStreams[n]!, batches[n]!),
+    );
+
+    const long = `case-${randomUUID()}`;
+    for (let i = 0; i < 100; i++) {
+      const events = Array.from({ length: 10 }, (_, k) => payload(i * 10 + k));
+      await (i === 0 ? store.appendNew(long, events) : store.append(long, events));
+    }
+    const count = await store.read(long);
+    if (count !== 1_000) throw new Error(`${name} read ${count} events of 1,000`);
+    collectGarbage();
+    const reads = await runConcurrent(1, STREAM_READS, async () => {
+      await store.read(long);
+    });
+
+    const sorted = (ms: number[]) => [...ms].sort((a, b) => a - b);
+    return {
+      store: name,
+      single: Math.round(SINGLE_APPENDS / single.seconds),
+      singleP99: round(percentile(sorted(single.latenciesMs), 99), 2),
+      batch: Math.round((BATCH_APPENDS * 10) / batch.seconds),
+      batchP99: round(percentile(sorted(batch.latenciesMs), 99), 2),
+      readP50: round(percentile(sorted(reads.latenciesMs), 50), 2),
+    };
+  } finally {
+    await store.close();
+    await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  }
+}
+
+function table(rows: readonly Row[]): Record<string, string | number>[] {
+  return rows.map((r) => ({
+    store: r.store,
+    '1-event appends, 16 clients: events/s': r.single,
+    'p99 ms': r.singleP99,
+    '10-event batches, 16 clients: events/s': r.batch,
+    'batch p99 ms': r.batchP99,
+    '1,000-event stream read: p50 ms': r.readP50,
+  }));
+}
+
+async function main(): Promise<void> {
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds takes a positive whole number');
+  try {
+    await import(EMMETT);
+  } catch {
+    console.error(
+      `${EMMETT} is not installed. Install it for this benchmark only:\n` +
+        '  npm install --no-save @event-driven-io/emmett-postgresql@0.42.0 @event-driven-io/emmett@0.42.0 ' +
+        '@event-driven-io/pongo@0.16.11',
+    );
+    process.exitCode = 2;
+    return;
+  }
+  // Emmett opens its pg pools itself (pg's default of 10 connections); give them the same size as Fristvagt's,
+  // and keep the connections that DROP DATABASE ... WITH (FORCE) ends from crashing the process.
+  const BasePool = pg.Pool;
+  pg.Pool = class extends BasePool {
+    constructor(config?: pg.PoolConfig) {
+      super({ ...config, max: POOL_SIZE });
+      this.on('error', () => undefined);
+    }
+  };
+  console.log(
+    `machine: ${cpus().length} cores (${cpus()[0]?.model}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+  );
+  const rows: Row[] = [];
+  for (let r = 0; r < rounds; r++) {
+    // Alternate which store goes first, so neither always runs on a warmer server.
+    const order: StoreName[] = r % 2 === 0 ? ['fristvagt', 'emmett'] : ['emmett', 'fristvagt'];
+    for (const name of order) {
+      rows.push(await runRound(name, r));
+      console.table(table(rows.slice(-1)));
+    }
+  }
+  const medians = (name: StoreName): Row => {
+    const of = rows.filter((r) => r.store === name);
+    const m = (pick: (r: Row) => number) => median(of.map(pick));
+    return {
+      store: name,
+      single: m((r) => r.single),
+      singleP99: m((r) => r.singleP99),
+      batch: m((r) => r.batch),
+      batchP99: m((r) => r.batchP99),
+      readP50: m((r) => r.readP50),
+    };
+  };
+  console.log(`medians over ${rounds} rounds:`);
+  console.table(table([medians('fristvagt'), medians('emmett')]));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
