@@ -43,6 +43,9 @@ export interface ApiKeyRevokedData {
   [field: string]: unknown;
 }
 
+/** An entry of the key index: the key exists (or was about to be issued when the process stopped). */
+export type ApiKeyListedData = ApiKeyRevokedData;
+
 export interface EventStoreApiKeyStoreOptions {
   /**
    * How long a key read from its stream is trusted before it is read again, in ms. Default 10,000: a key
@@ -90,7 +93,7 @@ export class EventStoreApiKeyStore implements ApiKeyStore {
     const data: ApiKeyIssuedData = { keyId, secretHash, role, municipalities, label };
     // The index first: a key is never issued without its entry. An entry whose key stream never came (the
     // process stopped in between) is skipped by `list`; the key does not exist and its token never worked.
-    const listed: ApiKeyRevokedData = { keyId };
+    const listed: ApiKeyListedData = { keyId };
     await this.store.append(API_KEY_INDEX_STREAM, [this.event(API_KEY_LISTED, listed, municipalities, now)]);
     await this.store.append(streamOf(keyId), [this.event(API_KEY_ISSUED, data, municipalities, now)], {
       expectedRevision: 'no_stream',
@@ -140,7 +143,7 @@ export class EventStoreApiKeyStore implements ApiKeyStore {
       ...new Set(
         index
           .filter((event) => event.type === API_KEY_LISTED)
-          .map((event) => (event.data as ApiKeyRevokedData).keyId)
+          .map((event) => (event.data as ApiKeyListedData).keyId)
           .filter(isApiKeyId),
       ),
     ];
@@ -191,7 +194,7 @@ export class EventStoreApiKeyStore implements ApiKeyStore {
 
   private event(
     type: string,
-    data: ApiKeyIssuedData | ApiKeyRevokedData,
+    data: ApiKeyIssuedData | ApiKeyRevokedData | ApiKeyListedData,
     municipalities: readonly string[] | '*',
     now: Date,
   ): NewEvent {

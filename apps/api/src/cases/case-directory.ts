@@ -9,10 +9,10 @@ const BATCH = 1_000;
 
 /**
  * Which cases belong to a person, by the keyed hash of the CPR number: a read model of every `CaseOpened`,
- * rebuilt from the event log at start, before the server listens. It reads the log from its checkpoint once a second, and always
- * before it answers a lookup, so a lookup sees every case opened before it was asked, by any process, once
- * the global log lets readers see it (readAll holds back events newer than the oldest open transaction on
- * the server, see docs/architecture.md; normally that is milliseconds).
+ * rebuilt from the event log at start, before the server listens. It reads the log from its checkpoint once
+ * a second, and always before it answers a lookup, so a lookup sees every case opened before it was asked,
+ * by any process, once the global log lets readers see it (readAll holds back events newer than the oldest
+ * open transaction on the server, see docs/architecture.md; normally that is milliseconds).
  *
  * It polls instead of following a live subscription on purpose: a live subscriber reads the log back
  * after every append, which at a thousand commands a second doubles the database's work for an index
