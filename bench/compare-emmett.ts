@@ -18,7 +18,8 @@
 import { randomUUID } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import pg from 'pg';
-import { PostgresEventStore } from '@fristvagt/event-store';
+import { type NewEvent, PostgresEventStore } from '@fristvagt/event-store';
+import { benchEvent } from './events';
 import { collectGarbage, median, percentile, round, runConcurrent } from './stats';
 
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -31,18 +32,8 @@ const BATCH_APPENDS = 4_000;
 const STREAM_READS = 200;
 const EMMETT = '@event-driven-io/emmett-postgresql';
 
-interface Payload {
-  readonly type: string;
-  readonly data: Record<string, unknown>;
-  readonly metadata: {
-    municipality: string;
-    actor: string;
-    occurredAt: string;
-    correlationId: string;
-    causationId: null;
-    schemaVersion: number;
-  };
-}
+/** An event without its id: Emmett makes its own, and Fristvagt's ids are made inside the timed append too. */
+type Payload = Omit<NewEvent, 'id'>;
 
 /** What the benchmark needs of a store. */
 interface Subject {
@@ -56,24 +47,8 @@ interface Subject {
 }
 
 function payload(n: number): Payload {
-  return {
-    type: 'PoliceDocumentationReceived',
-    data: {
-      caseId: randomUUID(),
-      kind: 'weekly-report',
-      offenceCategories: ['violence', 'threats'],
-      receivedAt: '2025-03-29T23:30:00.000Z',
-      sequence: n,
-    },
-    metadata: {
-      municipality: '461',
-      actor: 'integration:bench',
-      occurredAt: '2025-03-29T23:30:00.000Z',
-      correlationId: randomUUID(),
-      causationId: null,
-      schemaVersion: 1,
-    },
-  };
+  const { id: _id, ...event } = benchEvent(n);
+  return event;
 }
 
 async function fristvagt(url: string): Promise<Subject> {

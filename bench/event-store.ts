@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { Client } from 'pg';
 import { NewEvent, PostgresEventStore, Position } from '@fristvagt/event-store';
+import { benchEvent } from './events';
 import { collectGarbage, CpuMeter, Figures, median, nowMs, round, runConcurrent, summarise } from './stats';
 
 const quick = process.argv.includes('--quick');
@@ -17,33 +18,11 @@ const scale = quick ? 0.1 : 1;
 const runsAt = process.argv.indexOf('--runs');
 const runs = runsAt >= 0 ? Number(process.argv[runsAt + 1]) : 1;
 
-function event(n: number): NewEvent {
-  return {
-    id: randomUUID(),
-    type: 'PoliceDocumentationReceived',
-    data: {
-      caseId: randomUUID(),
-      kind: 'weekly-report',
-      offenceCategories: ['violence', 'threats'],
-      receivedAt: '2025-03-29T23:30:00.000Z',
-      sequence: n,
-    },
-    metadata: {
-      municipality: '461',
-      actor: 'integration:bench',
-      occurredAt: '2025-03-29T23:30:00.000Z',
-      correlationId: randomUUID(),
-      causationId: null,
-      schemaVersion: 1,
-    },
-  };
-}
-
 /** Payloads are made before the clock starts: the load generator shares the 2 cores with the store. */
 function prepare(appends: number, eventsPerAppend: number): { stream: string; events: NewEvent[] }[] {
   return Array.from({ length: appends }, (_, n) => ({
     stream: `case-${randomUUID()}`,
-    events: Array.from({ length: eventsPerAppend }, (_, i) => event(n * eventsPerAppend + i)),
+    events: Array.from({ length: eventsPerAppend }, (_, i) => benchEvent(n * eventsPerAppend + i)),
   }));
 }
 
@@ -106,7 +85,7 @@ async function runOnce(dbName: string): Promise<Figures[]> {
   try {
     // Warm-up: connections, prepared statements, caches.
     await runConcurrent(16, 2_000 * scale, async (n) => {
-      await store.append(`warm-${randomUUID()}`, [event(n)], { expectedRevision: 'no_stream' });
+      await store.append(`warm-${randomUUID()}`, [benchEvent(n)], { expectedRevision: 'no_stream' });
     });
 
     {
@@ -162,7 +141,7 @@ async function runOnce(dbName: string): Promise<Figures[]> {
       for (let i = 0; i < 10; i++) {
         await store.append(
           stream,
-          Array.from({ length: 100 }, (_, j) => event(i * 100 + j)),
+          Array.from({ length: 100 }, (_, j) => benchEvent(i * 100 + j)),
         );
       }
       const reads = Math.round(300 * scale);
@@ -201,7 +180,7 @@ async function runOnce(dbName: string): Promise<Figures[]> {
         await runConcurrent(8, batches, async (n) => {
           await store.append(
             `fill-${randomUUID()}`,
-            Array.from({ length: 100 }, (_, i) => event(n * 100 + i)),
+            Array.from({ length: 100 }, (_, i) => benchEvent(n * 100 + i)),
           );
         });
       }
