@@ -1,3 +1,4 @@
+import { apiKeySecretMatches, parseApiKeyToken } from './api-key-token';
 import { API_ROLES, type ApiRole, type Principal } from './principal';
 
 /** A stored API key. Holds the SHA-256 of the secret, never the secret or the token. */
@@ -119,6 +120,21 @@ export function toApiKeyInfo(record: ApiKeyRecord): ApiKeyInfo {
   };
 }
 
-export function toPrincipal(record: ApiKeyRecord): Principal {
+function toPrincipal(record: ApiKeyRecord): Principal {
   return { keyId: record.keyId, role: record.role, municipalities: record.municipalities };
+}
+
+/**
+ * The principal of a bearer token, or undefined for a malformed token, an unknown or revoked key, or a wrong
+ * secret. `find` looks the key up in whichever store holds it; every store verifies through this one check.
+ */
+export async function verifyApiKeyToken(
+  token: string,
+  find: (keyId: string) => Promise<ApiKeyRecord | undefined>,
+): Promise<Principal | undefined> {
+  const parsed = parseApiKeyToken(token);
+  if (parsed === undefined) return undefined;
+  const record = await find(parsed.keyId);
+  if (record === undefined || record.revokedAt !== null) return undefined;
+  return apiKeySecretMatches(parsed.secret, record.secretHash) ? toPrincipal(record) : undefined;
 }

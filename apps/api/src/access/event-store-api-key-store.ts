@@ -14,10 +14,10 @@ import {
   type IssuedApiKey,
   type NewApiKey,
   toApiKeyInfo,
-  toPrincipal,
+  verifyApiKeyToken,
   validateNewApiKey,
 } from './api-key-store';
-import { apiKeySecretMatches, generateApiKey, isApiKeyId, parseApiKeyToken } from './api-key-token';
+import { generateApiKey, isApiKeyId } from './api-key-token';
 import type { ApiRole, Principal } from './principal';
 
 export const API_KEY_STREAM_PREFIX = 'api-key-';
@@ -161,11 +161,7 @@ export class EventStoreApiKeyStore implements ApiKeyStore {
   }
 
   async verify(token: string): Promise<Principal | undefined> {
-    const parsed = parseApiKeyToken(token);
-    if (parsed === undefined) return undefined;
-    const record = await this.cachedRecord(parsed.keyId);
-    if (record === undefined || record.revokedAt !== null) return undefined;
-    return apiKeySecretMatches(parsed.secret, record.secretHash) ? toPrincipal(record) : undefined;
+    return verifyApiKeyToken(token, (keyId) => this.cachedRecord(keyId));
   }
 
   private cachedRecord(keyId: string): Promise<ApiKeyRecord | undefined> {

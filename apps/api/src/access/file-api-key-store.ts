@@ -12,10 +12,10 @@ import {
   isKommunekode,
   type NewApiKey,
   toApiKeyInfo,
-  toPrincipal,
+  verifyApiKeyToken,
   validateNewApiKey,
 } from './api-key-store';
-import { apiKeySecretMatches, generateApiKey, isApiKeyId, parseApiKeyToken } from './api-key-token';
+import { generateApiKey, isApiKeyId } from './api-key-token';
 import type { Principal } from './principal';
 
 /** The key file of embedded mode, relative to DATA_DIR. */
@@ -91,11 +91,7 @@ export class FileApiKeyStore implements ApiKeyStore {
   }
 
   async verify(token: string): Promise<Principal | undefined> {
-    const parsed = parseApiKeyToken(token);
-    if (parsed === undefined) return undefined;
-    const record = (await this.current()).get(parsed.keyId);
-    if (record === undefined || record.revokedAt !== null) return undefined;
-    return apiKeySecretMatches(parsed.secret, record.secretHash) ? toPrincipal(record) : undefined;
+    return verifyApiKeyToken(token, async (keyId) => (await this.current()).get(keyId));
   }
 
   /** The keys as the file holds them now; read again only when the file was replaced or changed. */
