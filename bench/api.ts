@@ -29,7 +29,7 @@ import { loadConfig } from '@fristvagt/config';
 import { decideCase, DK_YOUTH_PACK, initialCaseState, resolveRules } from '@fristvagt/domain';
 import { PostgresEventStore } from '@fristvagt/event-store';
 import { EventStoreApiKeyStore } from '../apps/api/src/access/event-store-api-key-store';
-import { caseStreamName, toNewEvents } from '../apps/api/src/cases/case-stream';
+import { caseStreamName, toNewEvents } from '@fristvagt/case-commands';
 import { AesGcmCprProtector } from '../apps/api/src/personal-data/aes-gcm-cpr-protector';
 
 function option(name: string, fallback: number): number {

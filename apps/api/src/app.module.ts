@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { type Clock, type Config, ConfigModule } from '@fristvagt/config';
+import { type Clock, type Config, ConfigModule, offsetClock } from '@fristvagt/config';
 import { type Logger, LoggingModule } from '@fristvagt/logging';
 import { WorkerModule } from '../../worker/src';
 import { ApiModule } from './api.module';
@@ -25,7 +25,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config, clock),
+        ConfigModule.forRoot(config, clock ?? offsetClock(config.clockOffsetMs)),
         LoggingModule.forRoot(logger),
         CqrsModule.forRoot(),
         ...parts,

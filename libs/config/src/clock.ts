@@ -28,3 +28,8 @@ export class FixedClock implements Clock {
 
 /** Nest injection token for the Clock. */
 export const CLOCK = Symbol('Clock');
+
+/** The system clock moved by a fixed offset (CLOCK_OFFSET_MS): time still passes, from another starting point. */
+export function offsetClock(offsetMs: number): Clock {
+  return offsetMs === 0 ? systemClock : { now: () => new Date(Date.now() + offsetMs) };
+}

@@ -30,6 +30,83 @@ describe('loadConfig', () => {
       role: 'all',
       nodeEnv: 'development',
       eventStore: { adapter: 'pglite', dataDir: resolve('data'), variable: 'DATA_DIR' },
+      scheduler: {
+        backend: 'in-process-timer',
+        horizonMs: 48 * 3_600_000,
+        sweepEveryMs: 30_000,
+        concurrency: 50,
+        redisPrefix: 'fristvagt',
+      },
+      readModels: {
+        adapter: 'pglite',
+        dataDir: resolve('data'),
+        variable: 'DATA_DIR',
+        sharedWithEventStore: true,
+      },
+      projectionMaxLagMs: 30_000,
+      clockOffsetMs: 0,
+    });
+  });
+
+  describe('the deadline engine', () => {
+    it('chooses BullMQ on Redis with REDIS_URL, on PostgreSQL with DATABASE_URL alone, timers otherwise', () => {
+      expect(
+        loadConfig({ REDIS_URL: 'redis://r:6379', DATABASE_URL: 'postgres://db/x' }).scheduler.backend,
+      ).toBe('bullmq-redis');
+      expect(loadConfig({ DATABASE_URL: 'postgres://db/x' }).scheduler.backend).toBe('bullmq-postgres');
+      expect(loadConfig({ REDIS_URL: 'redis://r:6379' }).scheduler.backend).toBe('bullmq-redis');
+      expect(loadConfig({}).scheduler.backend).toBe('in-process-timer');
+    });
+
+    it('keeps read models beside the events, or in DATABASE_URL or DATA_DIR beside EventStoreDB', () => {
+      expect(loadConfig({ DATABASE_URL: 'postgres://db/x' }).readModels).toEqual({
+        adapter: 'postgres',
+        url: 'postgres://db/x',
+        variable: 'DATABASE_URL',
+      });
+      expect(loadConfig({ EVENTSTORE_URL: 'esdb://es:2113', DATA_DIR: '/d' }).readModels).toEqual({
+        adapter: 'pglite',
+        dataDir: '/d',
+        variable: 'DATA_DIR',
+        sharedWithEventStore: false,
+      });
+    });
+
+    it('reads durations with their unit', () => {
+      const config = loadConfig({
+        SCHEDULER_HORIZON: '2h',
+        SCHEDULER_SWEEP_INTERVAL: '500ms',
+        PROJECTION_MAX_LAG: '10s',
+        DEADLINE_WARNING_LEAD: '2s',
+        SCHEDULER_CONCURRENCY: '8',
+        REDIS_PREFIX: 'fv-test.1',
+        CLOCK_OFFSET_MS: '-86400000',
+      });
+      expect(config).toMatchObject({
+        scheduler: { horizonMs: 7_200_000, sweepEveryMs: 500, concurrency: 8, redisPrefix: 'fv-test.1' },
+        projectionMaxLagMs: 10_000,
+        warningLeadMs: 2_000,
+        clockOffsetMs: -86_400_000,
+      });
+    });
+
+    it.each([
+      ['SCHEDULER_HORIZON', '48 hours'],
+      ['SCHEDULER_HORIZON', '10s'],
+      ['SCHEDULER_SWEEP_INTERVAL', '-1s'],
+      ['SCHEDULER_CONCURRENCY', '0'],
+      ['REDIS_PREFIX', 'a:b'],
+      ['PROJECTION_MAX_LAG', 'soon'],
+      ['DEADLINE_WARNING_LEAD', '2 days'],
+      ['CLOCK_OFFSET_MS', '1.5'],
+    ])('refuses %s=%s naming the variable', (variable, value) => {
+      expect(configError({ [variable]: value }).message).toMatch(new RegExp(`^${variable}: `));
+    });
+
+    it('refuses a clock offset in production', () => {
+      expect(configError({ NODE_ENV: 'production', CLOCK_OFFSET_MS: '1000', ...CPR_ENV }).message).toMatch(
+        /^CLOCK_OFFSET_MS: must not be set when NODE_ENV=production/,
+      );
     });
   });
 

@@ -38,6 +38,34 @@ export interface CprKeys {
   readonly lookupKey: Buffer;
 }
 
+/** Where the wake-ups live, decided from the environment: REDIS_URL → BullMQ on Redis; else DATABASE_URL → BullMQ on PostgreSQL; else timers in the process. */
+export type SchedulerBackend = 'in-process-timer' | 'bullmq-redis' | 'bullmq-postgres';
+
+export interface SchedulerConfig {
+  readonly backend: SchedulerBackend;
+  /** SCHEDULER_HORIZON: how far ahead wake-ups are kept in the queue (default 48 h). */
+  readonly horizonMs: number;
+  /** SCHEDULER_SWEEP_INTERVAL: how often the sweep refills the horizon and catches overdue obligations (default 30 s). */
+  readonly sweepEveryMs: number;
+  /** SCHEDULER_CONCURRENCY: wake-ups one worker process handles at once (default 50). */
+  readonly concurrency: number;
+  /** REDIS_PREFIX: BullMQ key prefix on Redis (default `fristvagt`), so deployments can share a Redis. */
+  readonly redisPrefix: string;
+}
+
+/**
+ * Where read models (projections) live: in the event store's own database (a schema of their own) on
+ * PostgreSQL and PGlite; with EVENTSTORE_URL, in DATABASE_URL's database if set, else PGlite in DATA_DIR.
+ */
+export type ReadModelConfig =
+  | { readonly adapter: 'postgres'; readonly url: string; readonly variable: 'DATABASE_URL' }
+  | {
+      readonly adapter: 'pglite';
+      readonly dataDir: string;
+      readonly variable: 'DATA_DIR';
+      readonly sharedWithEventStore: boolean;
+    };
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -56,6 +84,20 @@ export interface Config {
    * Unset: the api uses development keys kept in DATA_DIR/secrets (apps/api/src/personal-data/cpr-keys.ts).
    */
   readonly cpr?: CprKeys;
+  readonly scheduler: SchedulerConfig;
+  readonly readModels: ReadModelConfig;
+  /** PROJECTION_MAX_LAG: /health turns degraded when a projection is further behind the log than this (default 30 s). */
+  readonly projectionMaxLagMs: number;
+  /**
+   * DEADLINE_WARNING_LEAD: one warning lead for every rule (e.g. `2s` in a test, `3d` for a cautious
+   * municipality); unset, each rule's lead in days from the rule pack applies.
+   */
+  readonly warningLeadMs?: number;
+  /**
+   * CLOCK_OFFSET_MS: added to the system clock (tests and demonstrations set a due instant seconds ahead).
+   * Refused in production. Default 0.
+   */
+  readonly clockOffsetMs: number;
 }
 
 /** One variable that failed validation. `message` never contains the variable's secret parts. */
@@ -114,6 +156,36 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const nodeEnv = oneOf(read('NODE_ENV'), NODE_ENVS, 'development', (message) => fail('NODE_ENV', message));
   const cpr = cprKeys(read('CPR_ENCRYPTION_KEYS'), read('CPR_LOOKUP_KEY'), nodeEnv, fail);
 
+  const horizonMs = duration(read('SCHEDULER_HORIZON'), 48 * HOUR_MS, 60_000, (message) =>
+    fail('SCHEDULER_HORIZON', message),
+  );
+  const sweepEveryMs = duration(read('SCHEDULER_SWEEP_INTERVAL'), 30_000, 100, (message) =>
+    fail('SCHEDULER_SWEEP_INTERVAL', message),
+  );
+  const concurrency = wholeNumber(read('SCHEDULER_CONCURRENCY'), 50, 1, 1000, (message) =>
+    fail('SCHEDULER_CONCURRENCY', message),
+  );
+  const redisPrefix = read('REDIS_PREFIX') ?? 'fristvagt';
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(redisPrefix)) {
+    fail('REDIS_PREFIX', 'must be 1 to 64 letters, digits, ".", "-" or "_"');
+  }
+  const projectionMaxLagMs = duration(read('PROJECTION_MAX_LAG'), 30_000, 100, (message) =>
+    fail('PROJECTION_MAX_LAG', message),
+  );
+  const rawLead = read('DEADLINE_WARNING_LEAD');
+  const warningLeadMs =
+    rawLead === undefined
+      ? undefined
+      : duration(rawLead, 0, 0, (message) => fail('DEADLINE_WARNING_LEAD', message));
+  const rawOffset = read('CLOCK_OFFSET_MS');
+  let clockOffsetMs = 0;
+  if (rawOffset !== undefined) {
+    if (!/^-?\d{1,15}$/.test(rawOffset))
+      fail('CLOCK_OFFSET_MS', `must be a whole number of milliseconds, got "${rawOffset}"`);
+    else if (nodeEnv === 'production') fail('CLOCK_OFFSET_MS', 'must not be set when NODE_ENV=production');
+    else clockOffsetMs = Number(rawOffset);
+  }
+
   if (issues.length > 0) throw new ConfigError(issues);
 
   const eventStore: EventStoreConfig =
@@ -122,6 +194,28 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       : databaseUrl !== undefined
         ? { adapter: 'postgres', url: databaseUrl, variable: 'DATABASE_URL', poolSize: poolSize! }
         : { adapter: 'pglite', dataDir, variable: 'DATA_DIR' };
+
+  const scheduler: SchedulerConfig = {
+    backend:
+      redisUrl !== undefined
+        ? 'bullmq-redis'
+        : databaseUrl !== undefined
+          ? 'bullmq-postgres'
+          : 'in-process-timer',
+    horizonMs: horizonMs!,
+    sweepEveryMs: sweepEveryMs!,
+    concurrency: concurrency!,
+    redisPrefix,
+  };
+  const readModels: ReadModelConfig =
+    databaseUrl !== undefined
+      ? { adapter: 'postgres', url: databaseUrl, variable: 'DATABASE_URL' }
+      : {
+          adapter: 'pglite',
+          dataDir,
+          variable: 'DATA_DIR',
+          sharedWithEventStore: eventStoreUrl === undefined,
+        };
 
   return {
     port: port!,
@@ -135,7 +229,49 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     nodeEnv: nodeEnv!,
     eventStore,
     ...(cpr !== undefined && { cpr }),
+    scheduler,
+    readModels,
+    projectionMaxLagMs: projectionMaxLagMs!,
+    ...(warningLeadMs !== undefined && { warningLeadMs }),
+    clockOffsetMs,
   };
+}
+
+const HOUR_MS = 3_600_000;
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: HOUR_MS, d: 24 * HOUR_MS };
+
+/** Parses a duration such as `500ms`, `30s`, `15m`, `48h` or `2d` (a bare number is milliseconds). */
+export function parseDuration(raw: string): number | undefined {
+  const match = /^(\d{1,12})(ms|s|m|h|d)?$/.exec(raw.trim());
+  if (match === null) return undefined;
+  return Number(match[1]) * DURATION_UNITS[match[2] ?? 'ms'];
+}
+
+function duration(
+  raw: string | undefined,
+  fallback: number,
+  minimumMs: number,
+  fail: (message: string) => undefined,
+): number | undefined {
+  if (raw === undefined) return fallback;
+  const ms = parseDuration(raw);
+  if (ms === undefined) return fail(`must be a duration such as 500ms, 30s, 15m, 48h or 2d, got "${raw}"`);
+  if (ms < minimumMs) return fail(`must be at least ${minimumMs} ms, got "${raw}"`);
+  return ms;
+}
+
+function wholeNumber(
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+  fail: (message: string) => undefined,
+): number | undefined {
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    return fail(`must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return Number(raw);
 }
 
 function cprKeys(

@@ -21,5 +21,5 @@ export function rulesForCase(state: CaseState, ctx: DecideContext): ResolvedRule
   ) {
     return ctx.rules;
   }
-  return resolveRules(ctx.rules.pack, state.municipality);
+  return resolveRules(ctx.rules.pack, state.municipality, { warningLeadMs: ctx.rules.warningLeadMs });
 }

@@ -196,7 +196,12 @@ export function openObligation(
   const due = computeDue(rule, rules, { ...intent.due, triggerAt: fact.occurredAt });
   const effective = due.effective;
   const lead = rules.warningLeadDays[rule.ruleId];
-  const warnAt = effective === null ? null : startOfLocalDay(addDays(effective.dueDate, 1 - lead));
+  const warnAt =
+    effective === null
+      ? null
+      : rules.warningLeadMs !== null
+        ? new Date(ms(effective.dueAt) - rules.warningLeadMs).toISOString()
+        : startOfLocalDay(addDays(effective.dueDate, 1 - lead));
   const obligationId = obligationIdFor(rule.ruleId, intent.subject, intent.sequence);
   const opened: ObligationOpened = {
     type: 'ObligationOpened',

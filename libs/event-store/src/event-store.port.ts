@@ -130,3 +130,21 @@ export function comparePositions(a: Position, b: Position): number {
   if (a.prepare !== b.prepare) return a.prepare < b.prepare ? -1 : 1;
   return 0;
 }
+
+/**
+ * A position as an opaque token for clients (`commit:prepare`, both decimal), e.g. the `position` of a
+ * command's response, which a read-model query accepts as `minPosition` to wait until it is reflected.
+ */
+export function formatPosition(position: Position): string {
+  return `${position.commit}:${position.prepare}`;
+}
+
+/** The inverse of formatPosition; undefined for anything else. */
+export function parsePosition(token: string): Position | undefined {
+  const match = /^(\d{1,20}):(\d{1,20})$/.exec(token);
+  if (match === null) return undefined;
+  const commit = BigInt(match[1]);
+  const prepare = BigInt(match[2]);
+  if (commit >= 2n ** 64n || prepare >= 2n ** 64n) return undefined;
+  return { commit, prepare };
+}

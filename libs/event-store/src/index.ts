@@ -6,3 +6,5 @@ export type { PostgresEventStoreOptions } from './postgres/postgres-event-store'
 export { PgliteEventStore } from './pglite/pglite-event-store';
 export type { PgliteEventStoreOptions } from './pglite/pglite-event-store';
 export { EventStoreDbEventStore } from './eventstoredb';
+export { SqlEventStore } from './sql/sql-event-store';
+export type { SqlDriver, SqlTransaction } from './sql/sql-driver';

@@ -13,7 +13,7 @@ import { LOGGER, type Logger } from '@fristvagt/logging';
 import { type ApiRole, inScope, type Principal } from '../access/principal';
 import { CPR_PROTECTOR, type CprProtector } from '../personal-data/cpr-protector';
 import { CaseDirectory } from './case-directory';
-import { caseStreamName, foldCase } from './case-stream';
+import { caseStreamName, foldCase } from '@fristvagt/case-commands';
 import { caseNotFound } from './domain-problems';
 import type { CaseLookupResult, CaseView, ObligationView, PersonView } from './dto/case.dto';
 

@@ -1,24 +1,25 @@
 import { HttpException, HttpStatus, Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { CLOCK, type Clock } from '@fristvagt/config';
+import {
+  caseRules,
+  caseStreamName,
+  type Decision,
+  foldCase,
+  loadDecideAppend,
+  type LoadedStream,
+  StreamKeptChanging,
+  toNewEvents,
+} from '@fristvagt/case-commands';
+import { CLOCK, type Clock, CONFIG, type Config } from '@fristvagt/config';
 import {
   type CaseCommand,
   type CaseState,
   decideCase,
-  DK_YOUTH_PACK,
   isOpened,
-  resolveRules,
+  type ResolvedRules,
 } from '@fristvagt/domain';
-import {
-  type AppendResult,
-  EVENT_STORE,
-  type EventStore,
-  type RecordedEvent,
-  StreamNotFound,
-  WrongExpectedRevision,
-} from '@fristvagt/event-store';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '@fristvagt/event-store';
 import { inScope, type Principal } from '../access/principal';
-import { caseStreamName, foldCase, toNewEvents } from './case-stream';
 import { caseNotFound, domainProblem } from './domain-problems';
 import { type CommandOutcome, commandOutcome } from './dto/outcome.dto';
 
@@ -48,11 +49,6 @@ export class ExecuteCaseCommand extends Command<CaseCommandResult> {
 /** Attempts at a command that keeps meeting concurrent writers before it gives up with 409. */
 export const MAX_ATTEMPTS = 5;
 
-interface LoadedCase {
-  readonly events: RecordedEvent[];
-  readonly revision: bigint | null;
-}
-
 /**
  * Load, decide, append: the case stream is folded, the decider runs with the clock's `now` and the
  * rules of the case's municipality, and the events are appended at the revision that was read. A retry
@@ -61,65 +57,63 @@ interface LoadedCase {
  */
 @CommandHandler(ExecuteCaseCommand)
 export class ExecuteCaseCommandHandler implements ICommandHandler<ExecuteCaseCommand, CaseCommandResult> {
+  private readonly rulesFor: (municipality: string) => ResolvedRules;
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    @Inject(CONFIG) config: Config,
+  ) {
+    this.rulesFor = caseRules(config);
+  }
 
   async execute({ request }: ExecuteCaseCommand): Promise<CaseCommandResult> {
-    const stream = caseStreamName(request.caseId);
-    for (let attempt = 1; ; attempt++) {
-      const loaded = await this.load(stream);
-      const state = foldCase(loaded.events);
-      const municipality = this.authorize(request, state);
-      const replay = replayOf(request, loaded.events);
-      if (replay !== undefined) return { outcome: replay, replayed: true };
-      if (request.ifMatch !== null && request.ifMatch !== loaded.revision) {
-        throw revisionMismatch(request.ifMatch, loaded.revision);
-      }
-
-      const decision = decideCase(request.command, state, {
-        now: this.clock.now().toISOString(),
-        rules: resolveRules(DK_YOUTH_PACK, municipality),
-      });
-      if (!decision.ok) throw domainProblem(decision.error);
-
-      const events = toNewEvents(decision.value, {
-        municipality,
-        actor: request.principal.keyId,
-        correlationId: request.correlationId,
-        idempotency: request.idempotency,
-      });
-      let appended: AppendResult;
-      try {
-        appended = await this.store.append(stream, events, {
-          expectedRevision: loaded.revision ?? 'no_stream',
-        });
-      } catch (error) {
-        if (!(error instanceof WrongExpectedRevision)) throw error;
-        // Someone wrote in between: perhaps this very request, sent twice. Load again; the replay check,
-        // If-Match and the decider then see the new state.
-        if (attempt >= MAX_ATTEMPTS) throw revisionConflict();
-        if (request.ifMatch === null) await pause(attempt);
-        continue;
-      }
-      const first = appended.nextRevision - BigInt(events.length - 1);
-      const written = events.map((event, i) => ({ ...event, revision: first + BigInt(i) }));
-      return { outcome: commandOutcome(request.caseId, state, written), replayed: false };
+    try {
+      return await loadDecideAppend<CaseCommandResult>(
+        this.store,
+        caseStreamName(request.caseId),
+        (loaded) => this.decide(request, loaded),
+        { maxAttempts: MAX_ATTEMPTS, backOff: request.ifMatch === null },
+      );
+    } catch (error) {
+      if (error instanceof StreamKeptChanging) throw revisionConflict();
+      throw error;
     }
   }
 
-  private async load(stream: string): Promise<LoadedCase> {
-    try {
-      const events = await this.store.readStream(stream);
-      const last = events[events.length - 1];
-      // Empty only if the stream was created between the store's read and its existence check: treat it
-      // as not there yet; the append at 'no_stream' then conflicts and the next attempt reads it.
-      return { events, revision: last === undefined ? null : last.revision };
-    } catch (error) {
-      if (error instanceof StreamNotFound) return { events: [], revision: null };
-      throw error;
+  /**
+   * One attempt. A retry lands here again after a concurrent write (perhaps this very request, sent twice):
+   * the replay check, If-Match and the decider then see the new state.
+   */
+  private decide(request: CaseCommandRequest, loaded: LoadedStream): Decision<CaseCommandResult> {
+    const state = foldCase(loaded.events);
+    const municipality = this.authorize(request, state);
+    const replay = replayOf(request, loaded.events);
+    if (replay !== undefined) return { kind: 'answer', value: { outcome: replay, replayed: true } };
+    if (request.ifMatch !== null && request.ifMatch !== loaded.revision) {
+      throw revisionMismatch(request.ifMatch, loaded.revision);
     }
+
+    const decision = decideCase(request.command, state, {
+      now: this.clock.now().toISOString(),
+      rules: this.rulesFor(municipality),
+    });
+    if (!decision.ok) throw domainProblem(decision.error);
+
+    const events = toNewEvents(decision.value, {
+      municipality,
+      actor: request.principal.keyId,
+      correlationId: request.correlationId,
+      idempotency: request.idempotency,
+    });
+    return {
+      kind: 'append',
+      events,
+      answer: (written, appended) => ({
+        outcome: commandOutcome(request.caseId, state, written, appended.position),
+        replayed: false,
+      }),
+    };
   }
 
   /**
@@ -147,7 +141,8 @@ function replayOf(request: CaseCommandRequest, events: readonly RecordedEvent[])
   if (events[first].metadata.idempotency?.request !== request.idempotency?.request)
     throw idempotencyKeyReused();
   const appended = events.slice(first).filter((event) => event.metadata.idempotency?.key === key);
-  return commandOutcome(request.caseId, foldCase(events.slice(0, first)), appended);
+  const last = appended[appended.length - 1];
+  return commandOutcome(request.caseId, foldCase(events.slice(0, first)), appended, last.position);
 }
 
 function municipalityOutOfScope(): HttpException {
@@ -193,9 +188,4 @@ function idempotencyKeyReused(): HttpException {
     },
     HttpStatus.UNPROCESSABLE_ENTITY,
   );
-}
-
-/** Back off a little, with jitter, so retries of writers that collided do not collide again. */
-function pause(attempt: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
 }

@@ -29,9 +29,23 @@ export interface ResolvedRules {
   readonly enabledOptInRules: readonly RuleId[];
   readonly warningLeadDays: Readonly<Record<RuleId, number>>;
   readonly dueDays: Readonly<Partial<Record<RuleId, number>>>;
+  /**
+   * One warning lead for every rule as a duration before the due instant, set by the operator
+   * (DEADLINE_WARNING_LEAD); null: each rule's lead in days, warning from the start of that local day.
+   */
+  readonly warningLeadMs: number | null;
 }
 
-export function resolveRules(pack: RulePack, municipality: string | null): ResolvedRules {
+export interface ResolveOptions {
+  /** See ResolvedRules.warningLeadMs. */
+  readonly warningLeadMs?: number | null;
+}
+
+export function resolveRules(
+  pack: RulePack,
+  municipality: string | null,
+  options: ResolveOptions = {},
+): ResolvedRules {
   const overrides = (municipality !== null ? pack.municipalities[municipality] : undefined) ?? {};
   const leadFor = (ruleId: RuleId): number =>
     overrides.warningLeadDays?.[ruleId] ??
@@ -51,6 +65,7 @@ export function resolveRules(pack: RulePack, municipality: string | null): Resol
       number
     >,
     dueDays: { ...(overrides.dueDays ?? {}) },
+    warningLeadMs: options.warningLeadMs ?? null,
   };
 }
 

@@ -105,6 +105,14 @@ export class SqlEventStore implements EventStore {
     this.batchSize = options.subscriptionBatchSize ?? 5_000;
   }
 
+  /**
+   * The connection the store runs on, for read models kept in the same database (a schema of their own).
+   * Needed on PGlite, which one process opens once; the store still owns it and closes it.
+   */
+  sqlDriver(): SqlDriver {
+    return this.driver;
+  }
+
   /** Creates or upgrades the schema; safe to run from many processes at once. */
   protected async migrate(): Promise<void> {
     await this.driver.transaction(async (tx) => {

@@ -9,8 +9,8 @@ import type {
   ObligationOpened,
   ObligationWaived,
 } from '@fristvagt/domain';
-import type { RecordedEvent } from '@fristvagt/event-store';
-import { toDomainEvent } from '../case-stream';
+import { formatPosition, type Position, type RecordedEvent } from '@fristvagt/event-store';
+import { toDomainEvent } from '@fristvagt/case-commands';
 
 export class SubjectView {
   @ApiProperty({ example: 'documentation' })
@@ -120,6 +120,13 @@ export class CommandOutcome {
     description: "The case stream's revision after the command; send it as If-Match.",
   })
   revision!: number;
+  @ApiProperty({
+    example: '7801234:55',
+    description:
+      "Where the command's last event stands in the global log. Pass it as `minPosition` to a read-model " +
+      'query (e.g. GET /v1/obligations) to wait until the query reflects this command.',
+  })
+  position!: string;
   @ApiProperty({ type: [AppendedEventView] })
   events!: AppendedEventView[];
   @ApiProperty({ type: ObligationChangesView })
@@ -134,6 +141,7 @@ export function commandOutcome(
   caseId: string,
   before: CaseState,
   appended: readonly OutcomeEvent[],
+  position: Position,
 ): CommandOutcome {
   const changes: ObligationChangesView = {
     opened: [],
@@ -177,6 +185,7 @@ export function commandOutcome(
   return {
     caseId,
     revision: Number(last.revision),
+    position: formatPosition(position),
     events: appended.map((event) => ({
       id: event.id,
       type: event.type,

@@ -1,0 +1,7 @@
+export * from './obligations-read-model';
+export * from './obligations.projection';
+export * from './projection';
+export * from './projection-runner';
+export * from './projection-status';
+export * from './read-model-database';
+export * from './registry';

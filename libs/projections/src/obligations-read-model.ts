@@ -1,0 +1,320 @@
+import { comparePositions, formatPosition, type Position } from '@fristvagt/event-store';
+import { type ObligationReadState, obligationsProjection, OPEN_STATES } from './obligations.projection';
+import { tableNames, type TableNames } from './projection';
+import { READ_MODEL_SCHEMA, type ReadModelDatabase } from './read-model-database';
+import { readCheckpoint, readRegistry } from './registry';
+
+/** The read model is not (yet) built by this version of the code: a rebuild is running, or none has started. */
+export class ReadModelNotReady extends Error {
+  readonly code = 'read-model-not-ready';
+  constructor(
+    readonly projection: string,
+    readonly progress: { readonly eventsApplied: number } | null,
+  ) {
+    super(
+      progress === null
+        ? `The ${projection} read model has not been built yet`
+        : `The ${projection} read model is being rebuilt (${progress.eventsApplied} events applied so far)`,
+    );
+    this.name = 'ReadModelNotReady';
+  }
+}
+
+export interface ObligationRow {
+  readonly caseId: string;
+  readonly obligationId: string;
+  readonly municipality: string;
+  readonly ruleId: string;
+  readonly variant: string;
+  readonly title: string;
+  readonly subject: { readonly kind: string; readonly id: string };
+  readonly basis: string;
+  readonly citation: string;
+  readonly rulePack: string;
+  readonly triggeredBy: string;
+  readonly openedAt: string;
+  readonly dueAt: string | null;
+  readonly dueDate: string | null;
+  readonly strictDueAt: string | null;
+  readonly rolledDueAt: string | null;
+  readonly warnAt: string | null;
+  readonly state: ObligationReadState;
+  readonly warnDetectedAt: string | null;
+  readonly breachDetectedAt: string | null;
+  readonly closedAt: string | null;
+  readonly onTime: boolean | null;
+  readonly fulfilledLate: boolean;
+}
+
+export interface ObligationFilter {
+  /** Always given: the caller's scope (or the one municipality asked for within it). Null: every municipality. */
+  readonly municipalities: readonly string[] | null;
+  readonly ruleIds?: readonly string[];
+  readonly states?: readonly ObligationReadState[];
+  /** Inclusive bounds on the due instant (ISO). */
+  readonly dueAfter?: string;
+  readonly dueBefore?: string;
+  readonly caseId?: string;
+}
+
+/** Keyset cursor: the sort key of the last row of the previous page. */
+export interface ObligationCursor {
+  readonly dueSort: string;
+  readonly caseId: string;
+  readonly obligationId: string;
+}
+
+export interface ObligationPage {
+  readonly items: readonly ObligationRow[];
+  readonly next: ObligationCursor | null;
+}
+
+export interface SummaryRow {
+  readonly municipality: string;
+  readonly ruleId: string;
+  readonly state: ObligationReadState;
+  readonly count: number;
+}
+
+/** A wake-up the sweep found: an obligation to check now, or at a later instant within the horizon. */
+export interface DueCheck {
+  readonly caseId: string;
+  readonly obligationId: string;
+  readonly kind: 'warn' | 'due';
+  readonly at: string;
+}
+
+export interface ReadModelCheckpoint {
+  readonly position: Position | null;
+  /** `commit:prepare`, or null before the first event. */
+  readonly token: string | null;
+  readonly generation: number;
+  readonly updatedAt: string;
+}
+
+const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+const COLUMNS = [
+  'case_id',
+  'obligation_id',
+  'municipality',
+  'rule_id',
+  'variant',
+  'title',
+  'subject_kind',
+  'subject_id',
+  'basis',
+  'citation',
+  'rule_pack',
+  'triggered_by',
+  ISO('opened_at'),
+  ISO('due_at'),
+  `to_char(due_date, 'YYYY-MM-DD')`,
+  ISO('strict_due_at'),
+  ISO('rolled_due_at'),
+  ISO('warn_at'),
+  'state',
+  ISO('warn_detected_at'),
+  ISO('breach_detected_at'),
+  ISO('closed_at'),
+  'on_time',
+  'fulfilled_late',
+  `to_char(due_sort AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+].join(', ');
+
+/**
+ * Queries over the obligations read model, always on the generation that this version of the code built
+ * (see ProjectionRunner); the answer says how far that generation has read the log.
+ */
+export class ObligationsReadModel {
+  private cached: { tables: TableNames; generation: number; at: number } | undefined;
+
+  constructor(private readonly db: ReadModelDatabase) {}
+
+  /** The tables of the live generation; cached for a second (a switch-over is rare and announced by a new generation). */
+  async tables(): Promise<{ tables: TableNames; generation: number }> {
+    if (this.cached !== undefined && performance.now() - this.cached.at < 1_000) return this.cached;
+    const registry = await readRegistry(this.db, obligationsProjection.name).catch(() => null);
+    const active = registry?.active;
+    if (active === undefined || active === null || active.version !== obligationsProjection.version) {
+      const building = registry?.building ?? null;
+      const progress =
+        building === null
+          ? null
+          : await readCheckpoint(this.db, obligationsProjection.name, building.generation);
+      this.cached = undefined;
+      throw new ReadModelNotReady(
+        obligationsProjection.name,
+        progress === null ? null : { eventsApplied: progress.events },
+      );
+    }
+    const tables = tableNames(obligationsProjection, READ_MODEL_SCHEMA, active.generation);
+    this.cached = { tables, generation: active.generation, at: performance.now() };
+    return this.cached;
+  }
+
+  async checkpoint(): Promise<ReadModelCheckpoint> {
+    const { generation } = await this.tables();
+    const row = await readCheckpoint(this.db, obligationsProjection.name, generation);
+    return {
+      position: row?.position ?? null,
+      token: row?.position ? formatPosition(row.position) : null,
+      generation,
+      updatedAt: row?.updatedAt ?? new Date(0).toISOString(),
+    };
+  }
+
+  /**
+   * Waits until the read model has applied the event at `position` (or anything after it), polling its
+   * checkpoint, for at most `timeoutMs`. Resolves with the checkpoint and whether it was reached.
+   */
+  async waitFor(
+    position: Position,
+    timeoutMs: number,
+  ): Promise<{ checkpoint: ReadModelCheckpoint; reached: boolean }> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const checkpoint = await this.checkpoint();
+      const reached = checkpoint.position !== null && comparePositions(checkpoint.position, position) >= 0;
+      if (reached || performance.now() >= deadline) return { checkpoint, reached };
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  async list(
+    filter: ObligationFilter,
+    cursor: ObligationCursor | null,
+    limit: number,
+  ): Promise<ObligationPage> {
+    const { tables } = await this.tables();
+    const params: unknown[] = [];
+    const where = this.where(filter, params);
+    if (cursor !== null) {
+      params.push(cursor.dueSort, cursor.caseId, cursor.obligationId);
+      const n = params.length;
+      where.push(`(due_sort, case_id, obligation_id) > ($${n - 2}::timestamptz, $${n - 1}, $${n})`);
+    }
+    params.push(limit + 1);
+    const rows = await this.db.query(
+      `SELECT ${COLUMNS} FROM ${tables.obligations}
+        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY due_sort, case_id, obligation_id
+        LIMIT $${params.length}`,
+      params,
+    );
+    const items = rows.slice(0, limit).map(toRow);
+    const last = rows.length > limit ? rows[limit - 1] : undefined;
+    return {
+      items: items.map((item) => item.row),
+      next:
+        last === undefined
+          ? null
+          : { dueSort: String(last[24]), caseId: String(last[0]), obligationId: String(last[1]) },
+    };
+  }
+
+  async summary(filter: ObligationFilter): Promise<SummaryRow[]> {
+    const { tables } = await this.tables();
+    const params: unknown[] = [];
+    const where = this.where(filter, params);
+    const rows = await this.db.query(
+      `SELECT municipality, rule_id, state, count(*) FROM ${tables.obligations}
+        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+        GROUP BY municipality, rule_id, state ORDER BY municipality, rule_id, state`,
+      params,
+    );
+    return rows.map(([municipality, ruleId, state, count]) => ({
+      municipality: String(municipality),
+      ruleId: String(ruleId),
+      state: state as ObligationReadState,
+      count: Number(count),
+    }));
+  }
+
+  /**
+   * What the sweep must do at `now`: every open obligation whose due (or warning) instant has passed and is
+   * not yet marked (`overdue`, checked at once), and every instant in (now, until] (`upcoming`, scheduled).
+   * Both use partial indexes that hold only unmarked open obligations.
+   */
+  async dueChecks(
+    now: string,
+    until: string,
+    limit: number,
+  ): Promise<{ overdue: DueCheck[]; upcoming: DueCheck[] }> {
+    const { tables } = await this.tables();
+    const rows = await this.db.query(
+      `(SELECT case_id, obligation_id, 'due', ${ISO('due_at')} FROM ${tables.obligations}
+         WHERE status = 'open' AND NOT breached AND due_at IS NOT NULL AND due_at <= $1::timestamptz
+         ORDER BY due_at LIMIT $2)
+       UNION ALL
+       (SELECT case_id, obligation_id, 'warn', ${ISO('warn_at')} FROM ${tables.obligations}
+         WHERE status = 'open' AND NOT warned AND NOT breached AND warn_at IS NOT NULL AND warn_at <= $1::timestamptz
+         ORDER BY warn_at LIMIT $2)`,
+      [until, limit],
+    );
+    const overdue: DueCheck[] = [];
+    const upcoming: DueCheck[] = [];
+    const nowMs = Date.parse(now);
+    for (const [caseId, obligationId, kind, at] of rows) {
+      const check = {
+        caseId: String(caseId),
+        obligationId: String(obligationId),
+        kind: kind as 'warn' | 'due',
+        at: String(at),
+      };
+      (Date.parse(check.at) <= nowMs ? overdue : upcoming).push(check);
+    }
+    return { overdue, upcoming };
+  }
+
+  private where(filter: ObligationFilter, params: unknown[]): string[] {
+    const where: string[] = [];
+    const add = (sql: (n: number) => string, value: unknown) => {
+      params.push(value);
+      where.push(sql(params.length));
+    };
+    if (filter.municipalities !== null)
+      add((n) => `municipality = ANY($${n}::text[])`, [...filter.municipalities]);
+    if (filter.ruleIds !== undefined && filter.ruleIds.length > 0)
+      add((n) => `rule_id = ANY($${n}::text[])`, [...filter.ruleIds]);
+    if (filter.states !== undefined && filter.states.length > 0)
+      add((n) => `state = ANY($${n}::text[])`, [...filter.states]);
+    if (filter.dueAfter !== undefined) add((n) => `due_at >= $${n}::timestamptz`, filter.dueAfter);
+    if (filter.dueBefore !== undefined) add((n) => `due_at <= $${n}::timestamptz`, filter.dueBefore);
+    if (filter.caseId !== undefined) add((n) => `case_id = $${n}`, filter.caseId);
+    return where;
+  }
+}
+
+function toRow(r: unknown[]): { row: ObligationRow } {
+  const s = (i: number) => (r[i] === null ? null : String(r[i]));
+  return {
+    row: {
+      caseId: String(r[0]),
+      obligationId: String(r[1]),
+      municipality: String(r[2]),
+      ruleId: String(r[3]),
+      variant: String(r[4]),
+      title: String(r[5]),
+      subject: { kind: String(r[6]), id: String(r[7]) },
+      basis: String(r[8]),
+      citation: String(r[9]),
+      rulePack: String(r[10]),
+      triggeredBy: String(r[11]),
+      openedAt: String(r[12]),
+      dueAt: s(13),
+      dueDate: s(14),
+      strictDueAt: s(15),
+      rolledDueAt: s(16),
+      warnAt: s(17),
+      state: r[18] as ObligationReadState,
+      warnDetectedAt: s(19),
+      breachDetectedAt: s(20),
+      closedAt: s(21),
+      onTime: r[22] === null ? null : r[22] === true,
+      fulfilledLate: r[23] === true,
+    },
+  };
+}
+
+export { OPEN_STATES };

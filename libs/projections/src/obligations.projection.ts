@@ -1,0 +1,408 @@
+import type {
+  CaseTransferred,
+  ObligationBreached,
+  ObligationCancelled,
+  ObligationDueSoon,
+  ObligationFulfilled,
+  ObligationOpened,
+  ObligationWaived,
+} from '@fristvagt/domain';
+import type { RecordedEvent, SqlTransaction } from '@fristvagt/event-store';
+import type { Projection, TableNames } from './projection';
+
+/** States of an obligation as the read model shows it; the first three are the open ones. */
+export const OBLIGATION_STATES = [
+  'open',
+  'due-soon',
+  'breached',
+  'fulfilled',
+  'cancelled',
+  'waived',
+] as const;
+export type ObligationReadState = (typeof OBLIGATION_STATES)[number];
+export const OPEN_STATES: readonly ObligationReadState[] = ['open', 'due-soon', 'breached'];
+
+const CASE_STREAM_PREFIX = 'case-';
+
+/**
+ * The deadlines read model: every obligation of every case with its due instants and state, for the
+ * supervisors' queries and for the sweep that wakes the deadlines; and one summary row per case.
+ *
+ * `state` is derived in the table from monotonic facts: an obligation is closed at most once (status), warned
+ * at most once, breached at most once. So each batch is applied as a few set-based statements (insert the
+ * opened, merge the rest), whatever order the batch's events touch the rows in.
+ */
+export const obligationsProjection: Projection = {
+  name: 'obligations',
+  version: 1,
+  tables: ['obligations', 'case_summaries'],
+
+  async setup(tx: SqlTransaction, t: TableNames): Promise<void> {
+    const o = bareName(t.obligations);
+    const c = bareName(t.case_summaries);
+    await tx.exec(`
+CREATE TABLE ${t.obligations} (
+  case_id            text        NOT NULL,
+  obligation_id      text        NOT NULL,
+  municipality       text        NOT NULL,
+  rule_id            text        NOT NULL,
+  variant            text        NOT NULL,
+  title              text        NOT NULL,
+  subject_kind       text        NOT NULL,
+  subject_id         text        NOT NULL,
+  basis              text        NOT NULL,
+  citation           text        NOT NULL,
+  rule_pack          text        NOT NULL,
+  triggered_by       text        NOT NULL,
+  opened_at          timestamptz NOT NULL,
+  opened_recorded_at timestamptz NOT NULL,
+  due_at             timestamptz,
+  due_date           date,
+  strict_due_at      timestamptz,
+  rolled_due_at      timestamptz,
+  warn_at            timestamptz,
+  status             text        NOT NULL DEFAULT 'open',
+  warned             boolean     NOT NULL DEFAULT false,
+  warn_detected_at   timestamptz,
+  breached           boolean     NOT NULL DEFAULT false,
+  breach_detected_at timestamptz,
+  closed_at          timestamptz,
+  closed_recorded_at timestamptz,
+  on_time            boolean,
+  closed_reason      text,
+  state              text        GENERATED ALWAYS AS (CASE WHEN status <> 'open' THEN status WHEN breached THEN 'breached'
+                                   WHEN warned THEN 'due-soon' ELSE 'open' END) STORED,
+  fulfilled_late     boolean     GENERATED ALWAYS AS (status = 'fulfilled' AND on_time IS FALSE) STORED,
+  due_sort           timestamptz GENERATED ALWAYS AS (coalesce(due_at, 'infinity'::timestamptz)) STORED,
+  PRIMARY KEY (case_id, obligation_id)
+);
+CREATE INDEX ${o}_list ON ${t.obligations} (municipality, due_sort, case_id, obligation_id);
+CREATE INDEX ${o}_state ON ${t.obligations} (municipality, state, due_sort, case_id, obligation_id);
+CREATE INDEX ${o}_sweep_due ON ${t.obligations} (due_at) WHERE status = 'open' AND NOT breached AND due_at IS NOT NULL;
+CREATE INDEX ${o}_sweep_warn ON ${t.obligations} (warn_at)
+  WHERE status = 'open' AND NOT warned AND NOT breached AND warn_at IS NOT NULL;
+CREATE TABLE ${t.case_summaries} (
+  case_id              text        PRIMARY KEY,
+  municipality         text        NOT NULL,
+  opened_at            timestamptz NOT NULL,
+  opened_recorded_at   timestamptz NOT NULL,
+  revision             bigint      NOT NULL,
+  last_event_type      text        NOT NULL,
+  last_occurred_at     timestamptz NOT NULL,
+  last_recorded_at     timestamptz NOT NULL,
+  open_obligations     integer     NOT NULL DEFAULT 0,
+  breached_obligations integer     NOT NULL DEFAULT 0,
+  next_due_at          timestamptz
+);
+CREATE INDEX ${c}_municipality ON ${t.case_summaries} (municipality, case_id);
+`);
+  },
+
+  async apply(tx: SqlTransaction, events: readonly RecordedEvent[], t: TableNames): Promise<void> {
+    const batch = new Batch();
+    for (const event of events) {
+      if (event.streamName.startsWith(CASE_STREAM_PREFIX)) batch.add(event);
+    }
+    await batch.write(tx, t);
+  },
+};
+
+function bareName(qualified: string): string {
+  return qualified.slice(qualified.indexOf('.') + 1);
+}
+
+interface OpenedRow {
+  caseId: string;
+  obligationId: string;
+  municipality: string;
+  data: ObligationOpened['data'];
+  openedAt: string;
+  openedRecordedAt: string;
+}
+
+/** What later events say about an obligation; merged so that the first warning, breach and closing win. */
+interface Patch {
+  warnDetectedAt: string | null;
+  breachDetectedAt: string | null;
+  status: 'fulfilled' | 'cancelled' | 'waived' | null;
+  closedAt: string | null;
+  closedRecordedAt: string | null;
+  onTime: boolean | null;
+  reason: string | null;
+}
+
+interface CaseTouch {
+  opened: { municipality: string; openedAt: string; recordedAt: string } | null;
+  revision: bigint;
+  lastType: string;
+  lastOccurredAt: string;
+  lastRecordedAt: string;
+}
+
+class Batch {
+  private readonly opened = new Map<string, OpenedRow>();
+  private readonly patches = new Map<string, Patch>();
+  private readonly transfers = new Map<string, string>();
+  private readonly cases = new Map<string, CaseTouch>();
+
+  add(event: RecordedEvent): void {
+    const caseId = event.streamName.slice(CASE_STREAM_PREFIX.length);
+    const { occurredAt, recordedAt } = event.metadata;
+    const touch = this.cases.get(caseId);
+    this.cases.set(caseId, {
+      opened:
+        touch?.opened ??
+        (event.type === 'CaseOpened'
+          ? { municipality: event.metadata.municipality, openedAt: occurredAt, recordedAt }
+          : null),
+      revision: event.revision,
+      lastType: event.type,
+      lastOccurredAt: occurredAt,
+      lastRecordedAt: recordedAt,
+    });
+    switch (event.type) {
+      case 'ObligationOpened': {
+        const data = event.data as ObligationOpened['data'];
+        const key = keyOf(caseId, data.obligationId);
+        if (!this.opened.has(key)) {
+          this.opened.set(key, {
+            caseId,
+            obligationId: data.obligationId,
+            municipality: this.transfers.get(caseId) ?? (data.municipality || event.metadata.municipality),
+            data,
+            openedAt: occurredAt,
+            openedRecordedAt: recordedAt,
+          });
+        }
+        break;
+      }
+      case 'ObligationDueSoon': {
+        const data = event.data as ObligationDueSoon['data'];
+        const patch = this.patch(caseId, data.obligationId);
+        patch.warnDetectedAt ??= data.detectedAt;
+        break;
+      }
+      case 'ObligationBreached': {
+        const data = event.data as ObligationBreached['data'];
+        const patch = this.patch(caseId, data.obligationId);
+        patch.breachDetectedAt ??= data.detectedAt;
+        break;
+      }
+      case 'ObligationFulfilled': {
+        const data = event.data as ObligationFulfilled['data'];
+        this.close(caseId, data.obligationId, 'fulfilled', occurredAt, recordedAt, data.onTime, null);
+        break;
+      }
+      case 'ObligationCancelled': {
+        const data = event.data as ObligationCancelled['data'];
+        this.close(caseId, data.obligationId, 'cancelled', occurredAt, recordedAt, null, data.reason);
+        break;
+      }
+      case 'ObligationWaived': {
+        const data = event.data as ObligationWaived['data'];
+        this.close(caseId, data.obligationId, 'waived', occurredAt, recordedAt, null, data.justification);
+        break;
+      }
+      case 'CaseTransferred': {
+        const data = event.data as CaseTransferred['data'];
+        this.transfers.set(caseId, data.toMunicipality);
+        for (const row of this.opened.values())
+          if (row.caseId === caseId) row.municipality = data.toMunicipality;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  private patch(caseId: string, obligationId: string): Patch {
+    const key = keyOf(caseId, obligationId);
+    let patch = this.patches.get(key);
+    if (patch === undefined) {
+      patch = {
+        warnDetectedAt: null,
+        breachDetectedAt: null,
+        status: null,
+        closedAt: null,
+        closedRecordedAt: null,
+        onTime: null,
+        reason: null,
+      };
+      this.patches.set(key, patch);
+    }
+    return patch;
+  }
+
+  private close(
+    caseId: string,
+    obligationId: string,
+    status: NonNullable<Patch['status']>,
+    closedAt: string,
+    recordedAt: string,
+    onTime: boolean | null,
+    reason: string | null,
+  ): void {
+    const patch = this.patch(caseId, obligationId);
+    if (patch.status !== null) return;
+    Object.assign(patch, { status, closedAt, closedRecordedAt: recordedAt, onTime, reason });
+  }
+
+  async write(tx: SqlTransaction, t: TableNames): Promise<void> {
+    await this.writeCases(tx, t);
+    await this.writeOpened(tx, t);
+    await this.writePatches(tx, t);
+    await this.writeTransfers(tx, t);
+    await this.writeCaseCounts(tx, t);
+  }
+
+  private async writeCases(tx: SqlTransaction, t: TableNames): Promise<void> {
+    const opened = [...this.cases].filter(([, touch]) => touch.opened !== null);
+    if (opened.length > 0) {
+      await tx.query(
+        `INSERT INTO ${t.case_summaries}
+           (case_id, municipality, opened_at, opened_recorded_at, revision, last_event_type, last_occurred_at, last_recorded_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::bigint[], $6::text[],
+                              $7::timestamptz[], $8::timestamptz[])
+         ON CONFLICT (case_id) DO NOTHING`,
+        [
+          opened.map(([caseId]) => caseId),
+          opened.map(([, c]) => c.opened!.municipality),
+          opened.map(([, c]) => c.opened!.openedAt),
+          opened.map(([, c]) => c.opened!.recordedAt),
+          opened.map(([, c]) => c.revision.toString()),
+          opened.map(([, c]) => c.lastType),
+          opened.map(([, c]) => c.lastOccurredAt),
+          opened.map(([, c]) => c.lastRecordedAt),
+        ],
+      );
+    }
+    const all = [...this.cases];
+    if (all.length === 0) return;
+    await tx.query(
+      `UPDATE ${t.case_summaries} AS s
+          SET revision = u.revision, last_event_type = u.last_type, last_occurred_at = u.occurred, last_recorded_at = u.recorded
+         FROM unnest($1::text[], $2::bigint[], $3::text[], $4::timestamptz[], $5::timestamptz[])
+              AS u(case_id, revision, last_type, occurred, recorded)
+        WHERE s.case_id = u.case_id AND s.revision <= u.revision`,
+      [
+        all.map(([caseId]) => caseId),
+        all.map(([, c]) => c.revision.toString()),
+        all.map(([, c]) => c.lastType),
+        all.map(([, c]) => c.lastOccurredAt),
+        all.map(([, c]) => c.lastRecordedAt),
+      ],
+    );
+  }
+
+  private async writeOpened(tx: SqlTransaction, t: TableNames): Promise<void> {
+    const rows = [...this.opened.values()];
+    if (rows.length === 0) return;
+    const col = <T>(pick: (row: OpenedRow) => T) => rows.map(pick);
+    await tx.query(
+      `INSERT INTO ${t.obligations}
+         (case_id, obligation_id, municipality, rule_id, variant, title, subject_kind, subject_id, basis, citation,
+          rule_pack, triggered_by, opened_at, opened_recorded_at, due_at, due_date, strict_due_at, rolled_due_at, warn_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                            $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::timestamptz[],
+                            $14::timestamptz[], $15::timestamptz[], $16::date[], $17::timestamptz[],
+                            $18::timestamptz[], $19::timestamptz[])
+       ON CONFLICT (case_id, obligation_id) DO NOTHING`,
+      [
+        col((r) => r.caseId),
+        col((r) => r.obligationId),
+        col((r) => r.municipality),
+        col((r) => r.data.ruleId),
+        col((r) => r.data.variant),
+        col((r) => r.data.title),
+        col((r) => r.data.subject.kind),
+        col((r) => r.data.subject.id),
+        col((r) => r.data.basis),
+        col((r) => r.data.citation),
+        col((r) => `${r.data.rulePack.id}@${r.data.rulePack.version}`),
+        col((r) => r.data.triggeredBy.type),
+        col((r) => r.openedAt),
+        col((r) => r.openedRecordedAt),
+        col((r) => r.data.dueAt),
+        col((r) => r.data.dueDate),
+        col((r) => r.data.strictDueAt),
+        col((r) => r.data.rolledDueAt),
+        col((r) => r.data.warnAt),
+      ],
+    );
+  }
+
+  private async writePatches(tx: SqlTransaction, t: TableNames): Promise<void> {
+    const entries = [...this.patches];
+    if (entries.length === 0) return;
+    const col = <T>(pick: (patch: Patch) => T) => entries.map(([, patch]) => pick(patch));
+    await tx.query(
+      `UPDATE ${t.obligations} AS o
+          SET warned = o.warned OR p.warn_detected_at IS NOT NULL,
+              warn_detected_at = coalesce(o.warn_detected_at, p.warn_detected_at),
+              breached = o.breached OR p.breach_detected_at IS NOT NULL,
+              breach_detected_at = coalesce(o.breach_detected_at, p.breach_detected_at),
+              status = CASE WHEN o.status = 'open' AND p.status IS NOT NULL THEN p.status ELSE o.status END,
+              closed_at = CASE WHEN o.status = 'open' THEN p.closed_at ELSE o.closed_at END,
+              closed_recorded_at = CASE WHEN o.status = 'open' THEN p.closed_recorded_at ELSE o.closed_recorded_at END,
+              on_time = CASE WHEN o.status = 'open' THEN p.on_time ELSE o.on_time END,
+              closed_reason = CASE WHEN o.status = 'open' THEN p.reason ELSE o.closed_reason END
+         FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::timestamptz[],
+                     $7::timestamptz[], $8::boolean[], $9::text[])
+              AS p(case_id, obligation_id, warn_detected_at, breach_detected_at, status, closed_at, closed_recorded_at,
+                   on_time, reason)
+        WHERE o.case_id = p.case_id AND o.obligation_id = p.obligation_id`,
+      [
+        entries.map(([key]) => splitKey(key)[0]),
+        entries.map(([key]) => splitKey(key)[1]),
+        col((p) => p.warnDetectedAt),
+        col((p) => p.breachDetectedAt),
+        col((p) => p.status),
+        col((p) => p.closedAt),
+        col((p) => p.closedRecordedAt),
+        col((p) => p.onTime),
+        col((p) => p.reason),
+      ],
+    );
+  }
+
+  private async writeTransfers(tx: SqlTransaction, t: TableNames): Promise<void> {
+    if (this.transfers.size === 0) return;
+    const params = [[...this.transfers.keys()], [...this.transfers.values()]];
+    for (const table of [t.obligations, t.case_summaries]) {
+      await tx.query(
+        `UPDATE ${table} AS x SET municipality = m.municipality
+           FROM unnest($1::text[], $2::text[]) AS m(case_id, municipality) WHERE x.case_id = m.case_id`,
+        params,
+      );
+    }
+  }
+
+  /** Counts per touched case, from the obligations table as it now stands. */
+  private async writeCaseCounts(tx: SqlTransaction, t: TableNames): Promise<void> {
+    if (this.cases.size === 0) return;
+    await tx.query(
+      `UPDATE ${t.case_summaries} AS s
+          SET open_obligations = coalesce(a.open, 0), breached_obligations = coalesce(a.breached, 0), next_due_at = a.next_due
+         FROM (SELECT c.case_id,
+                      count(o.obligation_id) FILTER (WHERE o.status = 'open') AS open,
+                      count(o.obligation_id) FILTER (WHERE o.status = 'open' AND o.breached) AS breached,
+                      min(o.due_at) FILTER (WHERE o.status = 'open' AND NOT o.breached) AS next_due
+                 FROM unnest($1::text[]) AS c(case_id)
+                 LEFT JOIN ${t.obligations} o ON o.case_id = c.case_id
+                GROUP BY c.case_id) AS a
+        WHERE s.case_id = a.case_id`,
+      [[...this.cases.keys()]],
+    );
+  }
+}
+
+const KEY_SEPARATOR = '\u001f';
+
+function keyOf(caseId: string, obligationId: string): string {
+  return `${caseId}${KEY_SEPARATOR}${obligationId}`;
+}
+
+function splitKey(key: string): [string, string] {
+  const at = key.indexOf(KEY_SEPARATOR);
+  return [key.slice(0, at), key.slice(at + 1)];
+}

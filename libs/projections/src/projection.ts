@@ -1,0 +1,30 @@
+import type { RecordedEvent, SqlTransaction } from '@fristvagt/event-store';
+
+/**
+ * A read model built from the global log. Its tables are created per generation (`<table>_g<n>`): a new
+ * version of the code, or a rebuild on request, builds a fresh generation from the start of the log while
+ * the current one keeps serving, then switches over in one transaction. Nothing is patched in place.
+ */
+export interface Projection {
+  /** Stable name: `obligations`. */
+  readonly name: string;
+  /** Bump when the tables or what `apply` writes change: the next leader rebuilds a new generation. */
+  readonly version: number;
+  /** Base names of the tables of one generation; queries find them with `tableNames`. */
+  readonly tables: readonly string[];
+  /** Creates one generation's tables and indexes. */
+  setup(tx: SqlTransaction, tables: TableNames): Promise<void>;
+  /** Applies events in global order, in the same transaction as the checkpoint that moves past them. */
+  apply(tx: SqlTransaction, events: readonly RecordedEvent[], tables: TableNames): Promise<void>;
+}
+
+/** Base table name → the qualified name of one generation's table. */
+export type TableNames = Readonly<Record<string, string>>;
+
+export function tableNames(
+  projection: Pick<Projection, 'tables'>,
+  schema: string,
+  generation: number,
+): TableNames {
+  return Object.fromEntries(projection.tables.map((table) => [table, `${schema}.${table}_g${generation}`]));
+}

@@ -1,0 +1,212 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Client, Pool, type PoolClient } from 'pg';
+import { describePostgresUrl, type SqlDriver, type SqlTransaction } from '@fristvagt/event-store';
+
+/**
+ * Where read models live: a PostgreSQL database (the event store's own, or DATABASE_URL's beside
+ * EventStoreDB) or an embedded PGlite (the event store's, or one of its own in DATA_DIR). Read models and
+ * their checkpoints are written in one transaction on it.
+ */
+export interface ReadModelDatabase {
+  readonly adapter: 'postgres' | 'pglite';
+  readonly location: string;
+  query(text: string, params?: readonly unknown[]): Promise<unknown[][]>;
+  transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T>;
+  /**
+   * Tries to become the one leader of `key` across every process on this database (a session advisory
+   * lock on a connection of its own). Null if another process leads. The leadership ends when released or
+   * when its connection is lost (then `lost` resolves), so a standby takes over within its poll interval.
+   */
+  tryLeadership(key: bigint): Promise<Leadership | null>;
+  close(): Promise<void>;
+}
+
+export interface Leadership {
+  /** Resolves when the lock's connection is lost: stop writing as leader. */
+  readonly lost: Promise<void>;
+  isHeld(): boolean;
+  release(): Promise<void>;
+}
+
+/** The read models' own schema in the database. */
+export const READ_MODEL_SCHEMA = 'read_models';
+
+class PostgresReadModelDatabase implements ReadModelDatabase {
+  readonly adapter = 'postgres' as const;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly url: string,
+    readonly location: string,
+  ) {}
+
+  async query(text: string, params: readonly unknown[] = []): Promise<unknown[][]> {
+    return (await this.pool.query<unknown[]>({ text, values: params as unknown[], rowMode: 'array' })).rows;
+  }
+
+  async transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    const client: PoolClient = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn({
+        query: async (text, params = []) =>
+          (await client.query<unknown[]>({ text, values: params as unknown[], rowMode: 'array' })).rows,
+        exec: async (sql) => {
+          await client.query(sql);
+        },
+      });
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async tryLeadership(key: bigint): Promise<Leadership | null> {
+    // Keepalive, so that the server notices a leader whose host vanished and frees its lock.
+    const client = new Client({
+      connectionString: this.url,
+      connectionTimeoutMillis: 5_000,
+      keepAlive: true,
+    });
+    let held = false;
+    let markLost: () => void = () => undefined;
+    const lost = new Promise<void>((resolve) => (markLost = resolve));
+    const onGone = () => {
+      held = false;
+      markLost();
+    };
+    client.on('error', onGone);
+    client.on('end', onGone);
+    try {
+      await client.connect();
+      const rows = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [
+        key.toString(),
+      ]);
+      held = rows.rows[0]?.ok === true;
+    } catch {
+      held = false;
+    }
+    if (!held) {
+      await client.end().catch(() => undefined);
+      return null;
+    }
+    return {
+      lost,
+      isHeld: () => held,
+      release: async () => {
+        if (!held) return;
+        held = false;
+        await client.query('SELECT pg_advisory_unlock($1)', [key.toString()]).catch(() => undefined);
+        await client.end().catch(() => undefined);
+      },
+    };
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}
+
+/** PGlite is one process per folder: that process is every projection's leader. */
+class PgliteReadModelDatabase implements ReadModelDatabase {
+  readonly adapter = 'pglite' as const;
+  private readonly held = new Set<bigint>();
+
+  constructor(
+    private readonly driver: SqlDriver,
+    private readonly owned: boolean,
+  ) {}
+
+  get location(): string {
+    return this.driver.location;
+  }
+
+  query(text: string, params: readonly unknown[] = []): Promise<unknown[][]> {
+    return this.driver.query(text, params);
+  }
+
+  transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    return this.driver.transaction(fn);
+  }
+
+  async tryLeadership(key: bigint): Promise<Leadership | null> {
+    if (this.held.has(key)) return null;
+    this.held.add(key);
+    let held = true;
+    return {
+      lost: new Promise<void>(() => undefined),
+      isHeld: () => held,
+      release: async () => {
+        held = false;
+        this.held.delete(key);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.owned) await this.driver.close();
+  }
+}
+
+export interface OpenReadModelDatabaseOptions {
+  /** Connections for queries and projection batches (leadership locks take one more each). Default 5. */
+  readonly poolSize?: number;
+}
+
+/** A PostgreSQL database for read models, by URL. */
+export async function openPostgresReadModels(
+  url: string,
+  options: OpenReadModelDatabaseOptions = {},
+): Promise<ReadModelDatabase> {
+  const pool = new Pool({
+    connectionString: url,
+    max: options.poolSize ?? 5,
+    connectionTimeoutMillis: 5_000,
+  });
+  // An idle connection that breaks (server restart) must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  const db = new PostgresReadModelDatabase(pool, url, describePostgresUrl(url));
+  try {
+    await db.query('SELECT 1');
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+  return db;
+}
+
+/** Read models on the event store's own PGlite (shared: the store closes it). */
+export function sharedPgliteReadModels(driver: SqlDriver): ReadModelDatabase {
+  return new PgliteReadModelDatabase(driver, false);
+}
+
+/** Read models in a PGlite of their own, in `<dataDir>/read-models` (beside EventStoreDB without DATABASE_URL). */
+export async function ownPgliteReadModels(dataDir: string): Promise<ReadModelDatabase> {
+  const folder = resolve(join(dataDir, 'read-models'));
+  await mkdir(folder, { recursive: true });
+  const db = await PGlite.create(folder);
+  const driver: SqlDriver = {
+    adapter: 'pglite',
+    location: folder,
+    query: async (text, params) =>
+      (await db.query<unknown[]>(text, params as unknown[], { rowMode: 'array' })).rows,
+    transaction: (fn) =>
+      db.transaction((tx) =>
+        fn({
+          query: async (text, params = []) =>
+            (await tx.query<unknown[]>(text, params as unknown[], { rowMode: 'array' })).rows,
+          exec: async (sql) => {
+            await tx.exec(sql);
+          },
+        }),
+      ),
+    close: () => db.close(),
+  };
+  return new PgliteReadModelDatabase(driver, true);
+}
