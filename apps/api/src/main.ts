@@ -150,7 +150,7 @@ async function main(): Promise<void> {
 function reportStartupFailure(error: unknown): void {
   const logger = createLogger({ destination: pino.destination({ dest: 2, sync: true }) });
   const code = (error as { code?: unknown }).code;
-  const known = ['config-invalid', 'event-store-unavailable', 'listen-failed'];
+  const known = ['config-invalid', 'event-store-unavailable', 'scheduler-unavailable', 'listen-failed'];
   if (error instanceof Error && typeof code === 'string' && known.includes(code)) {
     logger.fatal({ code }, error.message);
   } else {

@@ -1,12 +1,14 @@
-import type { Config } from '@fristvagt/config';
-
-/** How the deadline wake-ups are driven: BullMQ on Redis when REDIS_URL is set, else a timer in the process. */
-export type SchedulerAdapter = 'in-process-timer' | 'bullmq';
+import type { Config, SchedulerBackend } from '@fristvagt/config';
 
 export interface SchedulerHealth {
-  readonly adapter: SchedulerAdapter;
-  /** `not-running`: no scheduler runs in this process (an api-only process, or none is registered). */
+  /** Where wake-ups live: BullMQ on Redis (REDIS_URL), BullMQ on PostgreSQL (DATABASE_URL alone), or timers. */
+  readonly adapter: SchedulerBackend;
+  /** `not-running`: no scheduler runs in this process (an api-only process). */
   readonly status: 'up' | 'down' | 'not-running';
+  /** host:port, or "in-process"; never credentials. */
+  readonly location?: string;
+  /** Wake-ups waiting for their instant. */
+  readonly scheduled?: number;
   readonly detail?: string;
 }
 
@@ -14,9 +16,9 @@ export interface SchedulerHealthIndicator {
   health(): Promise<SchedulerHealth>;
 }
 
-/** Nest injection token for the scheduler's health; the scheduler binds it in the worker. */
+/** Nest injection token for the scheduler's health; the worker binds it. */
 export const SCHEDULER_HEALTH = Symbol('SchedulerHealth');
 
-export function schedulerAdapter(config: Config): SchedulerAdapter {
-  return config.redisUrl === undefined ? 'in-process-timer' : 'bullmq';
+export function schedulerAdapter(config: Config): SchedulerBackend {
+  return config.scheduler.backend;
 }

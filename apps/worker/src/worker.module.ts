@@ -1,7 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import type { Config } from '@fristvagt/config';
+import { CLOCK, type Clock, type Config } from '@fristvagt/config';
 import { EventStoreModule } from '@fristvagt/event-store-nest';
-import { SCHEDULER_HEALTH, schedulerAdapter, type SchedulerHealthIndicator } from './scheduler-health';
+import { LOGGER, type Logger } from '@fristvagt/logging';
+import { ReadModelsModule } from '@fristvagt/projections';
+import { openScheduler, WAKE_UP_SCHEDULER, type WakeUpScheduler } from '@fristvagt/scheduling';
+import { DeadlineWorker } from './deadline-worker';
+import { SCHEDULER_HEALTH, type SchedulerHealthIndicator } from './scheduler-health';
 import { WorkerHealth } from './worker-health';
 
 /**
@@ -15,18 +19,46 @@ export class WorkerModule {
   static forConfig(config: Config): DynamicModule {
     let module = WorkerModule.modules.get(config);
     if (module === undefined) {
-      const noScheduler: SchedulerHealthIndicator = {
-        health: async () => ({
-          adapter: schedulerAdapter(config),
-          status: 'not-running',
-          detail: 'no scheduler is registered in the worker',
-        }),
-      };
       module = {
         module: WorkerModule,
-        imports: [EventStoreModule.forConfig(config)],
-        providers: [WorkerHealth, { provide: SCHEDULER_HEALTH, useValue: noScheduler }],
-        exports: [WorkerHealth, SCHEDULER_HEALTH],
+        imports: [EventStoreModule.forConfig(config), ReadModelsModule.forConfig(config)],
+        providers: [
+          WorkerHealth,
+          {
+            provide: WAKE_UP_SCHEDULER,
+            inject: [CLOCK, LOGGER],
+            useFactory: (clock: Clock, logger: Logger) =>
+              openScheduler({
+                backend: config.scheduler.backend,
+                redisUrl: config.redisUrl,
+                redisPrefix: config.scheduler.redisPrefix,
+                databaseUrl: config.databaseUrl,
+                horizonMs: config.scheduler.horizonMs,
+                sweepEveryMs: config.scheduler.sweepEveryMs,
+                concurrency: config.scheduler.concurrency,
+                clock,
+                onError: (error, context) => logger.warn({ err: error, context }, 'scheduler trouble'),
+              }),
+          },
+          {
+            provide: SCHEDULER_HEALTH,
+            inject: [WAKE_UP_SCHEDULER],
+            useFactory: (scheduler: WakeUpScheduler): SchedulerHealthIndicator => ({
+              health: async () => {
+                const status = await scheduler.status();
+                return {
+                  adapter: status.adapter,
+                  status: status.status,
+                  location: status.location,
+                  ...(status.scheduled !== undefined && { scheduled: status.scheduled }),
+                  ...(status.detail !== undefined && { detail: status.detail }),
+                };
+              },
+            }),
+          },
+          DeadlineWorker,
+        ],
+        exports: [WorkerHealth, SCHEDULER_HEALTH, DeadlineWorker],
       };
       WorkerModule.modules.set(config, module);
     }

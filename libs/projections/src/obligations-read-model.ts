@@ -119,7 +119,8 @@ const COLUMNS = [
   ISO('closed_at'),
   'on_time',
   'fulfilled_late',
-  `to_char(due_sort AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+  // to_char gives null for 'infinity' (no due), which the cursor must carry back as 'infinity'.
+  `coalesce(to_char(due_sort AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), 'infinity')`,
 ].join(', ');
 
 /**

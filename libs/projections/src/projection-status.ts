@@ -34,19 +34,8 @@ export async function projectionStatus(
   const building = registry?.building?.version === projection.version ? registry.building : null;
   const current = live ?? building;
   const base = { name: projection.name, version: projection.version };
-  if (current === null) {
-    return {
-      ...base,
-      state: 'absent',
-      generation: null,
-      checkpoint: null,
-      eventsApplied: 0,
-      lagEvents: 0,
-      lagEventsCapped: false,
-      lagSeconds: 0,
-    };
-  }
-  const checkpoint = await readCheckpoint(db, projection.name, current.generation);
+  // Without a generation of this version nothing of the log is reflected: the lag counts from its start.
+  const checkpoint = current === null ? null : await readCheckpoint(db, projection.name, current.generation);
   const behind = await store.readAll({
     fromPosition: checkpoint?.position ?? 'start',
     maxCount: LAG_PROBE_EVENTS,
@@ -54,8 +43,8 @@ export async function projectionStatus(
   const oldest = behind[0]?.metadata.recordedAt;
   return {
     ...base,
-    state: live !== null ? 'live' : 'building',
-    generation: current.generation,
+    state: live !== null ? 'live' : building !== null ? 'building' : 'absent',
+    generation: current?.generation ?? null,
     checkpoint: checkpoint?.position ? `${checkpoint.position.commit}:${checkpoint.position.prepare}` : null,
     eventsApplied: checkpoint?.events ?? 0,
     lagEvents: behind.length,

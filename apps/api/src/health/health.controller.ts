@@ -9,16 +9,30 @@ import {
   WorkerHealth,
   type WorkerHealthReport,
 } from '../../../worker/src';
+import {
+  obligationsProjection,
+  projectionStatus,
+  type ProjectionStatus,
+  READ_MODEL_DATABASE,
+  type ReadModelDatabase,
+} from '@fristvagt/projections';
 import { Public } from '../access/principal';
 import { fristvagtVersion } from '../version';
 
+export interface ProjectionHealth extends ProjectionStatus {
+  /** True when the read model is further behind the log than PROJECTION_MAX_LAG (or not built by this version). */
+  readonly degraded: boolean;
+}
+
 export interface HealthReport {
-  /** `degraded` (with HTTP 503) when any adapter is down. */
+  /** `degraded` (with HTTP 503) when any adapter is down or a projection lags past PROJECTION_MAX_LAG. */
   readonly status: 'ok' | 'degraded';
   readonly role: Role;
   readonly version: string;
   readonly uptimeSeconds: number;
   readonly adapters: { readonly eventStore: AdapterHealth; readonly scheduler: SchedulerHealth };
+  /** Each read model: its generation, checkpoint and lag behind the global log (events and seconds). */
+  readonly projections: readonly ProjectionHealth[];
   /** Present when the worker runs in this process. */
   readonly worker?: WorkerHealthReport;
 }
@@ -42,13 +56,21 @@ export class HealthController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Optional() private readonly worker?: WorkerHealth,
     @Optional() @Inject(SCHEDULER_HEALTH) private readonly scheduler?: SchedulerHealthIndicator,
+    @Optional() @Inject(READ_MODEL_DATABASE) private readonly readModels?: ReadModelDatabase,
   ) {}
 
   @Get('health')
   @Header('Cache-Control', 'no-store')
   async health(@Res({ passthrough: true }) response: StatusSettable): Promise<HealthReport> {
-    const [eventStore, scheduler] = await Promise.all([this.eventStoreHealth(), this.schedulerHealth()]);
-    const status = eventStore.status === 'down' || scheduler.status === 'down' ? 'degraded' : 'ok';
+    const [eventStore, scheduler, projections] = await Promise.all([
+      this.eventStoreHealth(),
+      this.schedulerHealth(),
+      this.projectionsHealth(),
+    ]);
+    const status =
+      eventStore.status === 'down' || scheduler.status === 'down' || projections.some((p) => p.degraded)
+        ? 'degraded'
+        : 'ok';
     response.status(status === 'ok' ? 200 : 503);
     return {
       status,
@@ -56,6 +78,7 @@ export class HealthController {
       version: this.version,
       uptimeSeconds: Math.floor((Date.now() - this.startedAt) / 1000),
       adapters: { eventStore, scheduler },
+      projections,
       ...(this.worker !== undefined && { worker: this.worker.report() }),
     };
   }
@@ -72,6 +95,31 @@ export class HealthController {
       return await withTimeout(this.store.health(), timedOut);
     } catch (error) {
       return { ...timedOut, detail: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  private async projectionsHealth(): Promise<ProjectionHealth[]> {
+    if (this.readModels === undefined) return [];
+    const maxLagSeconds = this.config.projectionMaxLagMs / 1000;
+    const probe = projectionStatus(this.readModels, this.store, obligationsProjection, new Date()).then(
+      (status): ProjectionHealth => ({ ...status, degraded: status.lagSeconds > maxLagSeconds }),
+    );
+    const unknown: ProjectionHealth = {
+      name: obligationsProjection.name,
+      version: obligationsProjection.version,
+      state: 'absent',
+      generation: null,
+      checkpoint: null,
+      eventsApplied: 0,
+      lagEvents: 0,
+      lagEventsCapped: false,
+      lagSeconds: 0,
+      degraded: true,
+    };
+    try {
+      return [await withTimeout(probe, unknown)];
+    } catch {
+      return [unknown];
     }
   }
 

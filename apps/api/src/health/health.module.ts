@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Config } from '@fristvagt/config';
 import { EventStoreModule } from '@fristvagt/event-store-nest';
+import { ReadModelsModule } from '@fristvagt/projections';
 import { WorkerModule } from '../../../worker/src';
 import { HealthController } from './health.controller';
 
@@ -16,6 +17,7 @@ export class HealthModule {
         module: HealthModule,
         imports: [
           EventStoreModule.forConfig(config),
+          ReadModelsModule.forConfig(config),
           ...(config.role === 'api' ? [] : [WorkerModule.forConfig(config)]),
         ],
         controllers: [HealthController],

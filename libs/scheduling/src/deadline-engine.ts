@@ -1,0 +1,128 @@
+import { checkObligation, type CheckObligationOutcome } from '@fristvagt/case-commands';
+import type { Clock } from '@fristvagt/config';
+import type { ObligationOpened, ResolvedRules } from '@fristvagt/domain';
+import type { EventStore, RecordedEvent } from '@fristvagt/event-store';
+import type { DueCheck, ObligationsReadModel } from '@fristvagt/projections';
+import type { WakeUp, WakeUpHandlers, WakeUpScheduler } from './scheduler.port';
+
+export interface DeadlineEngineOptions {
+  readonly horizonMs: number;
+  /** Most obligations one sweep reads (overdue first, then by instant). Default 100,000. */
+  readonly sweepLimit?: number;
+  /** Overdue obligations a sweep checks at once. Default 16. */
+  readonly checkConcurrency?: number;
+  /** Every check that appended events (a warning or a breach), for logs and metrics. */
+  readonly onChecked?: (wakeUp: WakeUp, outcome: CheckObligationOutcome, detectedAt: string) => void;
+}
+
+export interface SweepReport {
+  readonly overdue: number;
+  readonly scheduled: number;
+  readonly durationMs: number;
+}
+
+const CASE_STREAM_PREFIX = 'case-';
+
+/**
+ * Makes deadlines enforce themselves. Wake-ups come from the scheduler at each warning and due instant
+ * and become CheckObligation commands; the projection reports each committed batch so that new
+ * obligations are scheduled at once; the sweep refills the scheduler's horizon from the read model and
+ * checks every obligation that is past its instant and still unmarked, whatever was lost in between.
+ */
+export class DeadlineEngine {
+  constructor(
+    private readonly store: EventStore,
+    private readonly readModel: ObligationsReadModel,
+    private readonly scheduler: WakeUpScheduler,
+    private readonly clock: Clock,
+    private readonly rulesFor: (municipality: string) => ResolvedRules,
+    private readonly options: DeadlineEngineOptions,
+  ) {}
+
+  handlers(): WakeUpHandlers {
+    return {
+      onWakeUp: (wakeUp) => this.check(wakeUp).then(() => undefined),
+      onSweep: () => this.sweep().then(() => undefined),
+    };
+  }
+
+  /** One wake-up: CheckObligation at the clock's now. Throws on store trouble, so the scheduler retries it. */
+  async check(wakeUp: WakeUp): Promise<CheckObligationOutcome> {
+    const now = this.clock.now().toISOString();
+    const outcome = await checkObligation(this.store, {
+      caseId: wakeUp.caseId,
+      obligationId: wakeUp.obligationId,
+      now,
+      rulesFor: this.rulesFor,
+    });
+    this.options.onChecked?.(wakeUp, outcome, now);
+    return outcome;
+  }
+
+  async sweep(): Promise<SweepReport> {
+    const started = performance.now();
+    const now = this.clock.now();
+    const until = new Date(now.getTime() + this.options.horizonMs).toISOString();
+    const { overdue, upcoming } = await this.readModel.dueChecks(
+      now.toISOString(),
+      until,
+      this.options.sweepLimit ?? 100_000,
+    );
+    await this.scheduler.schedule(upcoming.map(toWakeUp));
+    await forEachLimit(uniqueObligations(overdue), this.options.checkConcurrency ?? 16, (check) =>
+      this.check(toWakeUp(check)).then(() => undefined),
+    );
+    return { overdue: overdue.length, scheduled: upcoming.length, durationMs: performance.now() - started };
+  }
+
+  /** After a projected batch: the warning and due instants of the obligations it opened, if still ahead. */
+  async afterCommit(events: readonly RecordedEvent[]): Promise<void> {
+    const now = this.clock.now().getTime();
+    const wakeUps: WakeUp[] = [];
+    for (const event of events) {
+      if (event.type !== 'ObligationOpened' || !event.streamName.startsWith(CASE_STREAM_PREFIX)) continue;
+      const caseId = event.streamName.slice(CASE_STREAM_PREFIX.length);
+      const { obligationId, warnAt, dueAt } = event.data as ObligationOpened['data'];
+      if (warnAt !== null && Date.parse(warnAt) > now)
+        wakeUps.push({ caseId, obligationId, kind: 'warn', at: warnAt });
+      if (dueAt !== null && Date.parse(dueAt) > now)
+        wakeUps.push({ caseId, obligationId, kind: 'due', at: dueAt });
+    }
+    if (wakeUps.length > 0) await this.scheduler.schedule(wakeUps);
+  }
+}
+
+function toWakeUp(check: DueCheck): WakeUp {
+  return { caseId: check.caseId, obligationId: check.obligationId, kind: check.kind, at: check.at };
+}
+
+/** One check per obligation: a check past the due breaches, so an overdue warning of the same obligation adds nothing. */
+function uniqueObligations(checks: readonly DueCheck[]): DueCheck[] {
+  const seen = new Set<string>();
+  const unique: DueCheck[] = [];
+  for (const check of [...checks].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'due' ? -1 : 1))) {
+    const key = `${check.caseId}\u001f${check.obligationId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    unique.push(check);
+  }
+  return unique;
+}
+
+async function forEachLimit<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const errors: unknown[] = [];
+  const lane = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      await fn(item).catch((error: unknown) => errors.push(error));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  if (errors.length > 0)
+    throw new AggregateError(errors, `${errors.length} of ${items.length} overdue checks failed`);
+}
