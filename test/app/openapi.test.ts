@@ -56,6 +56,64 @@ describe('the OpenAPI document', () => {
     expect(document.components.schemas).toHaveProperty('RuleDueDto');
   });
 
+  it('documents the obligation queries: every parameter with a description and an example, and the 503', async () => {
+    const document = (await request(running.app.getHttpServer()).get('/docs-json').expect(200)).body;
+    const filters = [
+      'municipality',
+      'rule',
+      'state',
+      'dueAfter',
+      'dueBefore',
+      'caseId',
+      'minPosition',
+      'wait',
+    ];
+    for (const [path, parameters, status400] of [
+      ['/v1/obligations', [...filters, 'limit', 'cursor'], 'invalid-cursor'],
+      ['/v1/obligations/summary', filters, 'unknown-rule'],
+    ] as const) {
+      const operation = document.paths[path].get;
+      expect(operation).toMatchObject({ security: [{ 'api-key': [] }], tags: ['obligations'] });
+      expect(operation.description).toEqual(expect.any(String));
+      const documented = operation.parameters as Array<{
+        name: string;
+        in: string;
+        description?: string;
+        schema: { example?: unknown };
+      }>;
+      expect(documented.map((p) => `${p.in}:${p.name}`).sort()).toEqual(
+        parameters.map((p) => `query:${p}`).sort(),
+      );
+      for (const parameter of documented) {
+        expect({ name: parameter.name, description: typeof parameter.description }).toEqual({
+          name: parameter.name,
+          description: 'string',
+        });
+        expect({ name: parameter.name, example: parameter.schema.example }).toEqual({
+          name: parameter.name,
+          example: expect.anything(),
+        });
+      }
+      expect(Object.keys(operation.responses).sort()).toEqual(['200', '400', '401', '403', '503']);
+      expect(operation.responses['200'].headers).toHaveProperty('Fristvagt-Read-Model-Lag');
+      expect(operation.responses['400'].description).toContain(status400);
+      expect(operation.responses['503']).toMatchObject({
+        description: expect.stringContaining('read-model-not-ready'),
+        headers: { 'Retry-After': expect.any(Object) },
+        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDto' } } },
+      });
+    }
+    expect(document.paths['/v1/obligations'].get.responses['200'].content['application/json'].schema).toEqual(
+      {
+        $ref: '#/components/schemas/ObligationPage',
+      },
+    );
+    expect(document.components.schemas).toHaveProperty('ObligationListItem');
+    expect(document.components.schemas).toHaveProperty('ObligationSummary');
+    // The case view's obligation keeps its own schema.
+    expect(document.components.schemas.ObligationView.properties).toHaveProperty('status');
+  });
+
   it('serves Swagger UI at /docs from local assets, so it works offline', async () => {
     const server = running.app.getHttpServer();
 

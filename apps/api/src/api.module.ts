@@ -3,6 +3,7 @@ import type { Config } from '@fristvagt/config';
 import { EventStoreModule } from '@fristvagt/event-store-nest';
 import { CasesModule } from './cases/cases.module';
 import { HealthModule } from './health/health.module';
+import { ObligationsModule } from './obligations/obligations.module';
 import { AccessModule } from './access/access.module';
 import { PersonalDataModule } from './personal-data/personal-data.module';
 import { RulesModule } from './rules/rules.module';
@@ -23,6 +24,7 @@ export class ApiModule {
           AccessModule.forConfig(config),
           PersonalDataModule.forConfig(config),
           CasesModule.forConfig(config),
+          ObligationsModule.forConfig(config),
           RulesModule,
         ],
       };

@@ -14,6 +14,7 @@ import { IsString, Matches } from 'class-validator';
 import request from 'supertest';
 import { WrongExpectedRevision } from '@fristvagt/event-store';
 import { createLogger, LOGGER } from '@fristvagt/logging';
+import { ReadModelNotReady } from '@fristvagt/projections';
 import { InputValidationPipe } from './input-validation';
 import { ProblemDetailsFilter } from './problem-details.filter';
 
@@ -46,6 +47,11 @@ class ThrowingController {
   @Get('conflict')
   conflict(): never {
     throw new WrongExpectedRevision('case-1', 3n, 4n);
+  }
+
+  @Get('rebuilding')
+  rebuilding(): never {
+    throw new ReadModelNotReady('obligations', { eventsApplied: 1200 });
   }
 
   @Post('children')
@@ -125,6 +131,24 @@ describe('ProblemDetailsFilter', () => {
     const response = await request(app.getHttpServer()).get('/conflict').expect(409);
 
     expect(response.body).toMatchObject({ status: 409, code: 'stream-revision-conflict' });
+  });
+
+  it('answers a read model that is not built yet with 503 read-model-not-ready and Retry-After, unlogged as an error', async () => {
+    const before = logged.length;
+    const response = await request(app.getHttpServer()).get('/rebuilding').expect(503);
+
+    expect(response.headers['retry-after']).toBe('5');
+    expect(response.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(response.body).toEqual({
+      type: 'urn:fristvagt:problem:read-model-not-ready',
+      title: 'Service Unavailable',
+      status: 503,
+      detail: 'The obligations read model is being rebuilt (1200 events applied so far); try again in 5 s.',
+      code: 'read-model-not-ready',
+    });
+    const lines = logged.slice(before).join('');
+    expect(lines).toContain('"level":"warn"');
+    expect(lines).not.toContain('request failed');
   });
 
   it('lists every invalid field of a request body as validation-failed', async () => {

@@ -15,13 +15,18 @@ import {
   WrongExpectedRevision,
 } from '@fristvagt/event-store';
 import { LOGGER, type Logger } from '@fristvagt/logging';
+import { ReadModelNotReady } from '@fristvagt/projections';
 import { fastifyProblem } from './json-bodies';
 import { type InputError, problem, PROBLEM_CONTENT_TYPE, type Problem } from './problem';
+
+/** A read model being (re)built is a matter of time: the Retry-After of its 503. */
+export const READ_MODEL_RETRY_AFTER_SECONDS = 5;
 
 /**
  * The one error mapper: every error that leaves a controller becomes `application/problem+json`.
  * An HttpException keeps its status; throw `new HttpException({ code, detail }, status)` for a stable
- * code. Errors the mapper does not know are 500s whose detail reveals nothing; they are logged instead.
+ * code. A read model that is not built yet is a 503 with Retry-After. Errors the mapper does not know are
+ * 500s whose detail reveals nothing; they are logged instead.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -34,7 +39,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<{ method?: string; url?: string }>();
     const body = this.toProblem(exception);
-    if (body.status >= 500) {
+    if (exception instanceof ReadModelNotReady) {
+      // Expected while a read model is (re)built, which /health reports: no stack trace.
+      this.logger.warn({ method: request.method, code: body.code }, exception.message);
+    } else if (body.status >= 500) {
       this.logger.error(
         { err: exception, method: request.method, url: request.url, code: body.code },
         'request failed',
@@ -44,6 +52,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const response: unknown = http.getResponse();
     if (adapter.isHeadersSent(response)) return;
     adapter.setHeader(response, 'Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
+    if (exception instanceof ReadModelNotReady) {
+      adapter.setHeader(response, 'Retry-After', String(READ_MODEL_RETRY_AFTER_SECONDS));
+    }
     // A string body keeps the content type set above (an object would be sent as application/json).
     adapter.reply(response, JSON.stringify(body), body.status);
   }
@@ -54,6 +65,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) return fromHttpException(exception);
     const stored = exception instanceof EventStoreError ? fromEventStoreError(exception) : undefined;
     if (stored !== undefined) return stored;
+    if (exception instanceof ReadModelNotReady) {
+      return problem({
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        code: exception.code,
+        detail: `${exception.message}; try again in ${READ_MODEL_RETRY_AFTER_SECONDS} s.`,
+      });
+    }
     return problem({
       status: HttpStatus.INTERNAL_SERVER_ERROR,
       code: 'internal-error',
