@@ -8,6 +8,10 @@ import { ConfigError } from '@fristvagt/config';
 import { EVENT_STORE, type EventStore, PgliteEventStore } from '@fristvagt/event-store';
 import { bootstrap, type RunningApp } from '../../apps/api/src/main';
 import { createTestDatabase, POSTGRES_ADMIN_URL, type TestDatabase } from '../support/postgres';
+import { deleteKeys, SHARED_REDIS_URL, startPrivateRedis } from '../scheduling/redis';
+
+/** The worker's BullMQ keys on the shared Redis, removed after each test. */
+const redisPrefix = `fvboot-${process.pid}`;
 
 /** Collects the JSON log lines of one app, so tests stay quiet and can look at what was logged. */
 function logSink(): { destination: Writable; lines: () => Record<string, unknown>[] } {
@@ -53,6 +57,7 @@ describe('bootstrap', () => {
     await running?.close();
     running = undefined;
     await rm(dataDir, { recursive: true, force: true });
+    await deleteKeys(redisPrefix);
   });
 
   describe('with no database configured', () => {
@@ -75,8 +80,22 @@ describe('bootstrap', () => {
         uptimeSeconds: expect.any(Number),
         adapters: {
           eventStore: { adapter: 'pglite', status: 'up', location: join(dataDir, 'pglite') },
-          scheduler: { adapter: 'in-process-timer', status: 'not-running', detail: expect.any(String) },
+          scheduler: { adapter: 'in-process-timer', status: 'up', location: 'in-process', scheduled: 0 },
         },
+        projections: [
+          {
+            name: 'obligations',
+            version: expect.any(Number),
+            state: 'live',
+            generation: 1,
+            checkpoint: null,
+            eventsApplied: 0,
+            lagEvents: 0,
+            lagEventsCapped: false,
+            lagSeconds: 0,
+            degraded: false,
+          },
+        ],
         worker: { status: 'running', startedAt: expect.any(String) },
       });
       expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -163,7 +182,8 @@ describe('bootstrap', () => {
         PORT: '0',
         LOG_LEVEL: 'silent',
         FRISTVAGT_ROLE: 'worker',
-        REDIS_URL: 'redis://127.0.0.1:6379',
+        REDIS_URL: SHARED_REDIS_URL,
+        REDIS_PREFIX: redisPrefix,
       });
       const server = running.app.getHttpServer();
 
@@ -172,9 +192,57 @@ describe('bootstrap', () => {
       expect(response.body).toMatchObject({
         role: 'worker',
         worker: { status: 'running' },
-        adapters: { eventStore: { adapter: 'pglite', status: 'up' }, scheduler: { adapter: 'bullmq' } },
+        adapters: {
+          eventStore: { adapter: 'pglite', status: 'up' },
+          scheduler: { adapter: 'bullmq-redis', status: 'up', location: new URL(SHARED_REDIS_URL).host },
+        },
       });
       await request(server).get('/cases').expect(404);
+    });
+
+    it('refuses to start on a Redis that would evict keys, naming maxmemory-policy', async () => {
+      const redis = await startPrivateRedis(['--maxmemory-policy', 'allkeys-lru']);
+      try {
+        const error = await bootFailure({ DATA_DIR: dataDir, PORT: '0', REDIS_URL: redis.url });
+        expect(error.message).toMatch(/^REDIS_URL: .*maxmemory-policy allkeys-lru.*noeviction/);
+      } finally {
+        await redis.stop();
+      }
+    });
+
+    it('answers 503 degraded when a projection lags behind the log past PROJECTION_MAX_LAG', async () => {
+      running = await bootstrap({
+        DATA_DIR: dataDir,
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        FRISTVAGT_ROLE: 'api',
+        PROJECTION_MAX_LAG: '100ms',
+      });
+      // No worker runs in an api-only process, so nothing projects this event.
+      await running.app.get<EventStore>(EVENT_STORE).append('case-lagging', [
+        {
+          id: '0e6c1d47-2d3b-4f57-8b1e-6a8f0d8c7e21',
+          type: 'TestHappened',
+          data: {},
+          metadata: {
+            municipality: '461',
+            actor: 'test',
+            occurredAt: '2025-01-01T00:00:00.000Z',
+            correlationId: 'c',
+            causationId: null,
+            schemaVersion: 1,
+          },
+        },
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+
+      const response = await request(running.app.getHttpServer()).get('/health').expect(503);
+
+      expect(response.body).toMatchObject({
+        status: 'degraded',
+        projections: [{ name: 'obligations', degraded: true, lagEvents: 1 }],
+      });
+      expect(response.body.projections[0].lagSeconds).toBeGreaterThan(0.1);
     });
 
     it('refuses a DATA_DIR it cannot open, naming DATA_DIR', async () => {

@@ -8,6 +8,7 @@ import {
   type RulePack,
 } from '@fristvagt/domain';
 import { KEYS_USAGE, runKeys } from './keys';
+import { PROJECTIONS_USAGE, runProjections } from './projections';
 
 export interface CliIo {
   readStdin(): Promise<string>;
@@ -21,7 +22,8 @@ export const USAGE = `Usage:
   fristvagt due <RULE_ID> --from <ISO instant> [--municipality <code>] [--birth-date <YYYY-MM-DD>]
   fristvagt holidays <year>
   fristvagt birthdate            (reads a CPR number from STDIN)
-${KEYS_USAGE}`;
+${KEYS_USAGE}
+${PROJECTIONS_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -103,6 +105,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
       case 'keys':
         return await runKeys(rest, { stdout: io.stdout, stderr: io.stderr, env: io.env ?? process.env });
+      case 'projections':
+        return await runProjections(rest, {
+          stdout: io.stdout,
+          stderr: io.stderr,
+          env: io.env ?? process.env,
+        });
       default:
         throw new UsageError(command === undefined ? 'No command given' : `Unknown command: ${command}`);
     }

@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { CLOCK, type Clock, type Config } from '@fristvagt/config';
 import { EventStoreModule } from '@fristvagt/event-store-nest';
 import { LOGGER, type Logger } from '@fristvagt/logging';
-import { ReadModelsModule } from '@fristvagt/projections';
+import { READ_MODEL_DATABASE, ReadModelsModule } from '@fristvagt/projections';
 import { openScheduler, WAKE_UP_SCHEDULER, type WakeUpScheduler } from '@fristvagt/scheduling';
 import { DeadlineWorker } from './deadline-worker';
 import { SCHEDULER_HEALTH, type SchedulerHealthIndicator } from './scheduler-health';
@@ -26,7 +26,9 @@ export class WorkerModule {
           WorkerHealth,
           {
             provide: WAKE_UP_SCHEDULER,
-            inject: [CLOCK, LOGGER],
+            // Opened after the read models (and so after the event store): a start-up that fails there
+            // leaves no scheduler connection behind, since no shutdown hook runs for a half-built app.
+            inject: [CLOCK, LOGGER, READ_MODEL_DATABASE],
             useFactory: (clock: Clock, logger: Logger) =>
               openScheduler({
                 backend: config.scheduler.backend,

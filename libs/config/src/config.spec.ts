@@ -194,11 +194,15 @@ describe('loadConfig', () => {
     expect(error.code).toBe('config-invalid');
   });
 
-  it('refuses DATABASE_URL and EVENTSTORE_URL together, naming both', () => {
-    const error = configError({ DATABASE_URL: 'postgres://db/x', EVENTSTORE_URL: 'esdb://es:2113' });
-    expect(error.issues).toEqual([
-      { variable: 'DATABASE_URL', message: expect.stringContaining('EVENTSTORE_URL') },
-    ]);
+  it('keeps the events in EventStoreDB and the read models and wake-ups in PostgreSQL when both are set', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://db/x', EVENTSTORE_URL: 'esdb://es:2113' });
+    expect(config.eventStore).toMatchObject({ adapter: 'eventstoredb', variable: 'EVENTSTORE_URL' });
+    expect(config.readModels).toEqual({
+      adapter: 'postgres',
+      url: 'postgres://db/x',
+      variable: 'DATABASE_URL',
+    });
+    expect(config.scheduler.backend).toBe('bullmq-postgres');
   });
 
   it('reports every variable at fault at once', () => {

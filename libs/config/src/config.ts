@@ -69,7 +69,10 @@ export type ReadModelConfig =
 export interface Config {
   readonly port: number;
   readonly host: string;
-  /** Absolute. Holds the embedded PGlite database when neither DATABASE_URL nor EVENTSTORE_URL is set. */
+  /**
+   * Absolute. Holds the embedded PGlite database when neither DATABASE_URL nor EVENTSTORE_URL is set, and the
+   * read models beside EventStoreDB when DATABASE_URL is not set.
+   */
   readonly dataDir: string;
   readonly databaseUrl?: string;
   readonly eventStoreUrl?: string;
@@ -147,9 +150,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const poolSize = parsePoolSize(read('DATABASE_POOL_SIZE'), (message) =>
     fail('DATABASE_POOL_SIZE', message),
   );
-  if (databaseUrl !== undefined && eventStoreUrl !== undefined) {
-    fail('DATABASE_URL', 'set either DATABASE_URL (PostgreSQL) or EVENTSTORE_URL (EventStoreDB), not both');
-  }
 
   const logLevel = oneOf(read('LOG_LEVEL'), LOG_LEVELS, 'info', (message) => fail('LOG_LEVEL', message));
   const role = oneOf(read('FRISTVAGT_ROLE'), ROLES, 'all', (message) => fail('FRISTVAGT_ROLE', message));

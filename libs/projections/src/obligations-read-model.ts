@@ -92,6 +92,9 @@ export interface ReadModelCheckpoint {
   readonly updatedAt: string;
 }
 
+/** SQLSTATE undefined_table. */
+const UNDEFINED_TABLE = '42P01';
+
 const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 const COLUMNS = [
@@ -154,9 +157,29 @@ export class ObligationsReadModel {
     return this.cached;
   }
 
+  /**
+   * Runs a query on the live generation's tables. A switch-over drops the previous generation's tables, so
+   * a query that planned on them (from the cached names) is run once more on the new ones.
+   */
+  private async onLiveTables<T>(run: (tables: TableNames) => Promise<T>): Promise<T> {
+    try {
+      return await run((await this.tables()).tables);
+    } catch (error) {
+      if ((error as { code?: string }).code !== UNDEFINED_TABLE) throw error;
+      this.cached = undefined;
+      return run((await this.tables()).tables);
+    }
+  }
+
   async checkpoint(): Promise<ReadModelCheckpoint> {
-    const { generation } = await this.tables();
-    const row = await readCheckpoint(this.db, obligationsProjection.name, generation);
+    let { generation } = await this.tables();
+    let row = await readCheckpoint(this.db, obligationsProjection.name, generation);
+    if (row === null) {
+      // Switched over since the table names were cached: the old generation's checkpoint is gone.
+      this.cached = undefined;
+      ({ generation } = await this.tables());
+      row = await readCheckpoint(this.db, obligationsProjection.name, generation);
+    }
     return {
       position: row?.position ?? null,
       token: row?.position ? formatPosition(row.position) : null,
@@ -187,7 +210,6 @@ export class ObligationsReadModel {
     cursor: ObligationCursor | null,
     limit: number,
   ): Promise<ObligationPage> {
-    const { tables } = await this.tables();
     const params: unknown[] = [];
     const where = this.where(filter, params);
     if (cursor !== null) {
@@ -196,12 +218,14 @@ export class ObligationsReadModel {
       where.push(`(due_sort, case_id, obligation_id) > ($${n - 2}::timestamptz, $${n - 1}, $${n})`);
     }
     params.push(limit + 1);
-    const rows = await this.db.query(
-      `SELECT ${COLUMNS} FROM ${tables.obligations}
+    const rows = await this.onLiveTables((tables) =>
+      this.db.query(
+        `SELECT ${COLUMNS} FROM ${tables.obligations}
         ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY due_sort, case_id, obligation_id
         LIMIT $${params.length}`,
-      params,
+        params,
+      ),
     );
     const items = rows.slice(0, limit).map(toRow);
     const last = rows.length > limit ? rows[limit - 1] : undefined;
@@ -215,14 +239,15 @@ export class ObligationsReadModel {
   }
 
   async summary(filter: ObligationFilter): Promise<SummaryRow[]> {
-    const { tables } = await this.tables();
     const params: unknown[] = [];
     const where = this.where(filter, params);
-    const rows = await this.db.query(
-      `SELECT municipality, rule_id, state, count(*) FROM ${tables.obligations}
+    const rows = await this.onLiveTables((tables) =>
+      this.db.query(
+        `SELECT municipality, rule_id, state, count(*) FROM ${tables.obligations}
         ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
         GROUP BY municipality, rule_id, state ORDER BY municipality, rule_id, state`,
-      params,
+        params,
+      ),
     );
     return rows.map(([municipality, ruleId, state, count]) => ({
       municipality: String(municipality),
@@ -242,16 +267,17 @@ export class ObligationsReadModel {
     until: string,
     limit: number,
   ): Promise<{ overdue: DueCheck[]; upcoming: DueCheck[] }> {
-    const { tables } = await this.tables();
-    const rows = await this.db.query(
-      `(SELECT case_id, obligation_id, 'due', ${ISO('due_at')} FROM ${tables.obligations}
+    const rows = await this.onLiveTables((tables) =>
+      this.db.query(
+        `(SELECT case_id, obligation_id, 'due', ${ISO('due_at')} FROM ${tables.obligations}
          WHERE status = 'open' AND NOT breached AND due_at IS NOT NULL AND due_at <= $1::timestamptz
          ORDER BY due_at LIMIT $2)
        UNION ALL
        (SELECT case_id, obligation_id, 'warn', ${ISO('warn_at')} FROM ${tables.obligations}
          WHERE status = 'open' AND NOT warned AND NOT breached AND warn_at IS NOT NULL AND warn_at <= $1::timestamptz
          ORDER BY warn_at LIMIT $2)`,
-      [until, limit],
+        [until, limit],
+      ),
     );
     const overdue: DueCheck[] = [];
     const upcoming: DueCheck[] = [];

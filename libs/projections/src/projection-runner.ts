@@ -138,10 +138,28 @@ export class ProjectionRunner {
         live === null,
       );
       applied += count;
-      if (caughtUp) await this.switchOver(registry.building.generation);
+      const building = registry.building.generation;
+      if (caughtUp && (await this.hasOvertaken(building, registry.active?.generation ?? null))) {
+        await this.switchOver(building);
+      }
     }
     if (live !== null) applied += (await this.advance(live.generation, this.liveBatch, true)).count;
     return applied;
+  }
+
+  /**
+   * A short batch alone does not prove a generation has reached the head of the log: readers are held back
+   * behind transactions still open on the server. So a new generation takes over only once it has also
+   * applied everything the current one had.
+   */
+  private async hasOvertaken(building: number, active: number | null): Promise<boolean> {
+    if (active === null) return true;
+    const [mine, theirs] = await Promise.all([
+      readCheckpoint(this.db, this.projection.name, building),
+      readCheckpoint(this.db, this.projection.name, active),
+    ]);
+    if (theirs?.position == null) return true;
+    return mine?.position != null && comparePositions(mine.position, theirs.position) >= 0;
   }
 
   /** Applies the next batch to `generation`; reads the log before the transaction (PGlite has one connection). */
@@ -218,12 +236,16 @@ export class ProjectionRunner {
     });
   }
 
-  /** The built generation becomes the one queries read; the previous one is dropped in the same transaction. */
+  /**
+   * The built generation gets its query indexes and becomes the one queries read; the previous one is dropped
+   * in the same transaction.
+   */
   private async switchOver(generation: number): Promise<void> {
     const { name } = this.projection;
     await this.db.transaction(async (tx) => {
       const registry = await readRegistry(tx, name, true);
       if (registry?.building?.generation !== generation) return;
+      await this.projection.finish?.(tx, tableNames(this.projection, READ_MODEL_SCHEMA, generation));
       await tx.query(
         `UPDATE ${REGISTRY_SCHEMA}.projections
             SET active_generation = building_generation, active_version = building_version,

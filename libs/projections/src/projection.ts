@@ -12,8 +12,15 @@ export interface Projection {
   readonly version: number;
   /** Base names of the tables of one generation; queries find them with `tableNames`. */
   readonly tables: readonly string[];
-  /** Creates one generation's tables and indexes. */
+  /** Creates one generation's tables and the indexes `apply` needs. */
   setup(tx: SqlTransaction, tables: TableNames): Promise<void>;
+  /**
+   * Creates the indexes only queries need, once a generation has caught up with the log, in the transaction
+   * that makes it serve. Building a B-tree once over the filled table costs a fraction of keeping it up to
+   * date row by row while a million rows go in (docs/benchmarks.md, "Deadline engine"). Must not fail on an
+   * index that is already there: a build started by older code made them all at setup.
+   */
+  finish?(tx: SqlTransaction, tables: TableNames): Promise<void>;
   /** Applies events in global order, in the same transaction as the checkpoint that moves past them. */
   apply(tx: SqlTransaction, events: readonly RecordedEvent[], tables: TableNames): Promise<void>;
 }

@@ -168,6 +168,10 @@ export async function openPostgresReadModels(
     connectionString: url,
     max: options.poolSize ?? 5,
     connectionTimeoutMillis: 5_000,
+    // Every statement here is short and index-driven. PostgreSQL compiles one with JIT when its cost
+    // estimate is high, which here means that a generation being built has no statistics yet; compiling
+    // then took ten times as long as the statement (docs/benchmarks.md, "Deadline engine").
+    options: '-c jit=off',
   });
   // An idle connection that breaks (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);

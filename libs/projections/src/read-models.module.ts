@@ -23,7 +23,8 @@ export async function openReadModels(config: ReadModelConfig, store: EventStore)
   let db: ReadModelDatabase;
   try {
     if (config.adapter === 'postgres') db = await openPostgresReadModels(config.url);
-    else if (config.sharedWithEventStore && store instanceof SqlEventStore) db = sharedPgliteReadModels(store.sqlDriver());
+    else if (config.sharedWithEventStore && store instanceof SqlEventStore)
+      db = sharedPgliteReadModels(store.sqlDriver());
     else db = await ownPgliteReadModels(config.dataDir);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;

@@ -1,0 +1,260 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { Client } from 'pg';
+import { PostgresEventStore } from '@fristvagt/event-store';
+import {
+  ObligationsReadModel,
+  obligationsProjection,
+  openPostgresReadModels,
+  type Projection,
+  ProjectionRunner,
+  type ReadModelDatabase,
+  readCheckpoint,
+  readRegistry,
+} from '@fristvagt/projections';
+import { runCli } from '../../apps/cli/src/cli';
+import { mapLimit } from '../support/api-requests';
+import { notifyPolice, openCase } from '../support/cases';
+import { createTestDatabase, type TestDatabase } from '../support/postgres';
+
+const ROOT = resolve(__dirname, '../..');
+
+/** Cases each with a police notification (CaseOpened, PoliceDocumentationReceived, ObligationOpened, ...). */
+async function seedCases(store: PostgresEventStore, count: number): Promise<string[]> {
+  return mapLimit(
+    Array.from({ length: count }, () => randomUUID()),
+    16,
+    async (caseId) => {
+      await openCase(store, caseId, { occurredAt: '2026-03-01T09:00:00.000Z' });
+      await notifyPolice(store, caseId, {
+        occurredAt: '2026-03-02T10:00:00.000Z',
+        now: '2026-03-20T10:00:00.000Z',
+      });
+      return caseId;
+    },
+  );
+}
+
+async function logCount(db: TestDatabase): Promise<number> {
+  const client = new Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    return Number((await client.query('SELECT count(*) AS n FROM fristvagt.events')).rows[0].n);
+  } finally {
+    await client.end();
+  }
+}
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Runs `runner` until the live generation has applied `total` events. runUntilCaughtUp alone may stop short:
+ * readers of the log are held back behind transactions open anywhere on the shared server.
+ */
+async function projectAll(runner: ProjectionRunner, db: ReadModelDatabase, total: number): Promise<void> {
+  await waitUntil(
+    async () => {
+      await runner.runUntilCaughtUp();
+      const active = (await readRegistry(db, 'obligations'))?.active;
+      return active != null && (await readCheckpoint(db, 'obligations', active.generation))?.events === total;
+    },
+    30_000,
+    `the projection to apply all ${total} events`,
+  );
+}
+
+describe('projection runner on PostgreSQL', () => {
+  let database: TestDatabase;
+  let store: PostgresEventStore;
+  const dbs: ReadModelDatabase[] = [];
+  const runners: ProjectionRunner[] = [];
+
+  beforeEach(async () => {
+    database = await createTestDatabase('fv_proj');
+    store = await PostgresEventStore.connect({ connectionString: database.url, poolSize: 8 });
+  });
+
+  afterEach(async () => {
+    await Promise.all(runners.splice(0).map((runner) => runner.stop()));
+    await Promise.all(dbs.splice(0).map((db) => db.close()));
+    await store.close();
+    await database.drop();
+  });
+
+  function spawnProjector(batch = 100): ChildProcess {
+    return spawn(
+      process.execPath,
+      ['-r', resolve(ROOT, 'test/support/ts-register.js'), resolve(__dirname, 'projector-child.ts')],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: database.url, BATCH: String(batch) },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+  }
+
+  async function readModels(): Promise<ReadModelDatabase> {
+    const db = await openPostgresReadModels(database.url);
+    dbs.push(db);
+    return db;
+  }
+
+  it('applies every event exactly once although its process is killed -9 five times mid-batch', async () => {
+    await seedCases(store, 1_500);
+    const total = await logCount(database);
+    const spawnChild = () => spawnProjector(100);
+    const db = await readModels();
+    const applied = async () => {
+      const registry = await readRegistry(db, 'obligations').catch(() => null);
+      const generation = registry?.active?.generation ?? registry?.building?.generation;
+      return generation === undefined
+        ? 0
+        : ((await readCheckpoint(db, 'obligations', generation))?.events ?? 0);
+    };
+    let kills = 0;
+    let child: ChildProcess = spawnChild();
+    while (kills < 5) {
+      const before = await applied();
+      await waitUntil(async () => (await applied()) > before, 30_000, 'the projection to make progress');
+      await new Promise((r) => setTimeout(r, Math.random() * 100));
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      kills++;
+      child = spawnChild();
+    }
+    // Killed mid-way, not after the end: otherwise the test proves nothing.
+    expect(await applied()).toBeLessThan(total);
+    await waitUntil(
+      async () => (await applied()) >= total && (await readRegistry(db, 'obligations'))?.active != null,
+      60_000,
+      'the projection to catch up and go live',
+    );
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+
+    // Counted once each: the checkpoint's count of applied events is the log's, and every row is there once.
+    expect(await applied()).toBe(total);
+    const registry = await readRegistry(db, 'obligations');
+    const rows = await db.query(
+      `SELECT count(*), count(DISTINCT case_id) FROM read_models.obligations_g${registry!.active!.generation}`,
+    );
+    expect(rows[0].map(Number)).toEqual([1_500, 1_500]);
+    const revisions = await db.query(
+      `SELECT count(*) FROM read_models.case_summaries_g${registry!.active!.generation} WHERE revision <> 3`,
+    );
+    expect(Number(revisions[0][0])).toBe(0);
+  }, 180_000);
+
+  it('runs one leader across processes and hands over within seconds when the leader is killed -9', async () => {
+    await seedCases(store, 20);
+    const leader = spawnProjector();
+    const admin = new Client({ connectionString: database.url });
+    await admin.connect();
+    try {
+      const advisoryHolders = async () =>
+        (
+          await admin.query(
+            `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted
+                AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+          )
+        ).rows.length;
+      await waitUntil(async () => (await advisoryHolders()) === 1, 30_000, 'the child to lead');
+      const standby = new ProjectionRunner(obligationsProjection, await readModels(), store, {
+        standbyPollMs: 200,
+      });
+      runners.push(standby);
+      await standby.start();
+      await new Promise((r) => setTimeout(r, 800));
+      expect(standby.role()).toBe('standby');
+
+      const killed = Date.now();
+      leader.kill('SIGKILL');
+      await waitUntil(async () => standby.role() === 'leader', 5_000, 'the standby to take over');
+      expect(Date.now() - killed).toBeLessThan(3_000);
+      expect(await advisoryHolders()).toBe(1);
+    } finally {
+      leader.kill('SIGKILL');
+      await admin.end();
+    }
+
+    // The new leader follows the log.
+    const [caseId] = await seedCases(store, 1);
+    const readModel = new ObligationsReadModel(dbs[dbs.length - 1]);
+    await waitUntil(
+      async () => (await readModel.list({ municipalities: null, caseId }, null, 10)).items.length === 1,
+      10_000,
+      'the new leader to project a new case',
+    );
+  }, 60_000);
+
+  it('builds a new version into fresh tables, switches over when caught up, and drops the old generation', async () => {
+    await seedCases(store, 50);
+    const db = await readModels();
+    const total = await logCount(database);
+    await projectAll(new ProjectionRunner(obligationsProjection, db, store), db, total);
+    expect((await readRegistry(db, 'obligations'))?.active).toEqual({
+      generation: 1,
+      version: obligationsProjection.version,
+    });
+
+    const next: Projection = { ...obligationsProjection, version: obligationsProjection.version + 1 };
+    await projectAll(new ProjectionRunner(next, db, store), db, total);
+
+    expect(await readRegistry(db, 'obligations')).toMatchObject({
+      active: { generation: 2, version: next.version },
+      building: null,
+    });
+    const tables = await db.query(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'read_models' AND table_name LIKE '%_g%' ORDER BY 1`,
+    );
+    expect(tables.map((row) => row[0])).toEqual(['case_summaries_g2', 'obligations_g2']);
+    expect(Number((await db.query('SELECT count(*) FROM read_models.obligations_g2'))[0][0])).toBe(50);
+  }, 60_000);
+
+  it('`projections rebuild` builds a fresh generation with a progress line and switches queries to it', async () => {
+    await seedCases(store, 200);
+    const db = await readModels();
+    await projectAll(new ProjectionRunner(obligationsProjection, db, store), db, await logCount(database));
+    const before = await new ObligationsReadModel(db).summary({ municipalities: null });
+
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(['projections', 'rebuild', 'obligations'], {
+      readStdin: async () => '',
+      stdout: (text) => out.push(text),
+      stderr: (text) => err.push(text),
+      env: { DATABASE_URL: database.url },
+    });
+
+    expect(code).toBe(0);
+    const result = JSON.parse(out.join(''));
+    expect(result).toMatchObject({
+      projection: 'obligations',
+      generation: 2,
+      events: await logCount(database),
+    });
+    expect(err.join('')).toMatch(/obligations \[#+\.*\] 100% [\d,]+\/[\d,]+ events\s+[\d,]+ events\/s/);
+    const readModel = new ObligationsReadModel(db);
+    expect((await readModel.checkpoint()).generation).toBe(2);
+    expect(await readModel.summary({ municipalities: null })).toEqual(before);
+  }, 60_000);
+
+  it('`projections rebuild` refuses an unknown name', async () => {
+    const err: string[] = [];
+    const code = await runCli(['projections', 'rebuild', 'nope'], {
+      readStdin: async () => '',
+      stdout: () => undefined,
+      stderr: (text) => err.push(text),
+      env: { DATABASE_URL: database.url },
+    });
+    expect(code).toBe(2);
+    expect(err.join('')).toMatch(/^Unknown projection: nope \(known: obligations\)/);
+  });
+});
