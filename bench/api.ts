@@ -201,6 +201,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     CPR_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
     CPR_LOOKUP_KEY: randomBytes(32).toString('base64'),
+    WEBHOOK_SIGNING_KEY: randomBytes(32).toString('base64'),
   };
   let service: ChildProcess | undefined;
   try {

@@ -155,6 +155,7 @@ describe('CPR keys in production', () => {
       NODE_ENV: 'production',
       CPR_ENCRYPTION_KEYS: `prod1:${encryptionKey}`,
       CPR_LOOKUP_KEY: randomBytes(32).toString('base64'),
+      WEBHOOK_SIGNING_KEY: randomBytes(32).toString('base64'),
     });
     try {
       const cpr = app.get<CprProtector>(CPR_PROTECTOR);

@@ -82,20 +82,19 @@ describe('bootstrap', () => {
           eventStore: { adapter: 'pglite', status: 'up', location: join(dataDir, 'pglite') },
           scheduler: { adapter: 'in-process-timer', status: 'up', location: 'in-process', scheduled: 0 },
         },
-        projections: [
-          {
-            name: 'obligations',
-            version: expect.any(Number),
-            state: 'live',
-            generation: 1,
-            checkpoint: null,
-            eventsApplied: 0,
-            lagEvents: 0,
-            lagEventsCapped: false,
-            lagSeconds: 0,
-            degraded: false,
-          },
-        ],
+        projections: ['obligations', 'alerts'].map((name) => ({
+          name,
+          version: expect.any(Number),
+          state: 'live',
+          generation: 1,
+          checkpoint: null,
+          eventsApplied: 0,
+          lagEvents: 0,
+          lagEventsCapped: false,
+          lagSeconds: 0,
+          degraded: false,
+        })),
+        alerts: { pending: 0, oldestPendingAgeSeconds: null, failed: 0 },
         worker: { status: 'running', startedAt: expect.any(String) },
       });
       expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -240,7 +239,10 @@ describe('bootstrap', () => {
 
       expect(response.body).toMatchObject({
         status: 'degraded',
-        projections: [{ name: 'obligations', degraded: true, lagEvents: 1 }],
+        projections: [
+          { name: 'obligations', degraded: true, lagEvents: 1 },
+          { name: 'alerts', degraded: true, lagEvents: 1 },
+        ],
       });
       expect(response.body.projections[0].lagSeconds).toBeGreaterThan(0.1);
     });

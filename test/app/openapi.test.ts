@@ -114,6 +114,139 @@ describe('the OpenAPI document', () => {
     expect(document.components.schemas.ObligationView.properties).toHaveProperty('status');
   });
 
+  it('documents the alerts: subscriptions, deliveries and the event stream, with examples and problems', async () => {
+    const document = (await request(running.app.getHttpServer()).get('/docs-json').expect(200)).body;
+    const operations: Array<[string, string, string[]]> = [
+      ['post', '/v1/alerts/subscriptions', ['201', '400', '401', '403', '422']],
+      ['get', '/v1/alerts/subscriptions', ['200', '400', '401', '403', '503']],
+      ['get', '/v1/alerts/subscriptions/{subscriptionId}', ['200', '400', '401', '403', '404']],
+      [
+        'patch',
+        '/v1/alerts/subscriptions/{subscriptionId}',
+        ['200', '400', '401', '403', '404', '409', '422'],
+      ],
+      [
+        'delete',
+        '/v1/alerts/subscriptions/{subscriptionId}',
+        ['204', '400', '401', '403', '404', '409', '422'],
+      ],
+      [
+        'post',
+        '/v1/alerts/subscriptions/{subscriptionId}/secret-rotations',
+        ['201', '400', '401', '403', '404', '409', '422'],
+      ],
+      ['get', '/v1/alerts/deliveries', ['200', '400', '401', '403', '503']],
+      ['get', '/v1/alerts/deliveries/{deliveryId}', ['200', '400', '401', '403', '404', '503']],
+      [
+        'post',
+        '/v1/alerts/deliveries/{deliveryId}/resend',
+        ['202', '400', '401', '403', '404', '409', '422', '503'],
+      ],
+      ['get', '/v1/alerts/stream', ['200', '400', '401']],
+    ];
+    for (const [method, path, statuses] of operations) {
+      const operation = document.paths[path]?.[method];
+      expect({ method, path, tags: operation?.tags, security: operation?.security }).toEqual({
+        method,
+        path,
+        tags: ['alerts'],
+        security: [{ 'api-key': [] }],
+      });
+      expect({ method, path, statuses: Object.keys(operation.responses).sort() }).toEqual({
+        method,
+        path,
+        statuses: [...statuses].sort(),
+      });
+      expect(operation.description).toMatch(/Roles: /);
+      for (const [status, response] of Object.entries(
+        operation.responses as Record<string, { content?: object }>,
+      )) {
+        if (Number(status) >= 400) {
+          expect({ path, status, content: Object.keys(response.content ?? {}) }).toEqual({
+            path,
+            status,
+            content: ['application/problem+json'],
+          });
+        }
+      }
+      if (method !== 'get') {
+        const parameters = operation.parameters as Array<{ name: string; in: string; required: boolean }>;
+        expect(parameters).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: true }),
+          ]),
+        );
+      }
+    }
+
+    const create = document.paths['/v1/alerts/subscriptions'].post;
+    expect(Object.keys(create.requestBody.content['application/json'].examples)).toEqual([
+      'webhook',
+      'email',
+    ]);
+    expect(create.responses['201'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/CreatedSubscriptionDto',
+    });
+    expect(create.responses['422'].description).toContain('channel-unavailable');
+    expect(create.responses['400'].description).toContain('webhook-destination-refused');
+    const schemas = document.components.schemas;
+    expect(schemas.CreatedSubscriptionDto.properties).toHaveProperty('secret');
+    expect(schemas.AlertSubscriptionDto.properties).not.toHaveProperty('secret');
+    expect(schemas.CreateSubscriptionDto.required).toEqual(['municipality', 'channel']);
+    expect(schemas.ChannelDto.properties.kind.enum).toEqual(['webhook', 'email']);
+    for (const [name, schema] of Object.entries(schemas as Record<string, { properties?: object }>)) {
+      if (!/Subscription|Delivery|Channel|Rotated|Resend/.test(name)) continue;
+      for (const [property, definition] of Object.entries(schema.properties ?? {})) {
+        const documented = definition as {
+          example?: unknown;
+          $ref?: string;
+          allOf?: unknown;
+          items?: { $ref?: string };
+        };
+        expect({
+          name,
+          property,
+          example:
+            'example' in documented ||
+            '$ref' in documented ||
+            'allOf' in documented ||
+            documented.items?.$ref !== undefined,
+        }).toEqual({
+          name,
+          property,
+          example: true,
+        });
+      }
+    }
+
+    const deliveries = document.paths['/v1/alerts/deliveries'].get;
+    for (const parameter of deliveries.parameters as Array<{
+      name: string;
+      description?: string;
+      schema: { example?: unknown };
+    }>) {
+      expect({
+        name: parameter.name,
+        description: typeof parameter.description,
+        example: parameter.schema.example !== undefined,
+      }).toEqual({
+        name: parameter.name,
+        description: 'string',
+        example: true,
+      });
+    }
+
+    const stream = document.paths['/v1/alerts/stream'].get;
+    expect(stream.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`).sort()).toEqual([
+      'header:Last-Event-ID',
+      'query:lastEventId',
+    ]);
+    expect(stream.responses['200'].content['text/event-stream'].example).toMatch(
+      /^id: \d+:\d+\nevent: breached\ndata: \{/m,
+    );
+    expect(stream.description).toContain('Bearer');
+  });
+
   it('serves Swagger UI at /docs from local assets, so it works offline', async () => {
     const server = running.app.getHttpServer();
 

@@ -255,6 +255,6 @@ describe('projection runner on PostgreSQL', () => {
       env: { DATABASE_URL: database.url },
     });
     expect(code).toBe(2);
-    expect(err.join('')).toMatch(/^Unknown projection: nope \(known: obligations\)/);
+    expect(err.join('')).toMatch(/^Unknown projection: nope \(known: obligations, alerts\)/);
   });
 });

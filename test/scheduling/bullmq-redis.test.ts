@@ -10,6 +10,7 @@ import {
   SHARED_REDIS_URL,
   startPrivateRedis,
   startSilentServer,
+  stopAfterEach,
 } from './redis';
 
 const prefix = `fv-test-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -37,24 +38,17 @@ describe('BullMQ on Redis scheduler contract', () => {
 });
 
 describe('BullMQ on Redis, on a redis-server of its own', () => {
-  const stopping: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const stop of stopping.splice(0).reverse()) await stop();
-  });
+  const stopAfterTest = stopAfterEach();
 
   async function privateRedis(args: readonly string[] = []): Promise<PrivateRedis> {
-    const redis = await startPrivateRedis(args);
-    stopping.push(() => redis.stop());
-    return redis;
+    return stopAfterTest(await startPrivateRedis(args));
   }
 
   async function connect(
     url: string,
     overrides: Partial<BullMqSchedulerOptions> = {},
   ): Promise<BullMqScheduler> {
-    const scheduler = await BullMqScheduler.connect(options(url, overrides));
-    stopping.push(() => scheduler.stop());
-    return scheduler;
+    return stopAfterTest(await BullMqScheduler.connect(options(url, overrides)));
   }
 
   it('refuses to start on a Redis that may evict keys, naming maxmemory-policy', async () => {

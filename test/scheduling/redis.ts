@@ -45,6 +45,21 @@ export async function deleteKeys(prefix: string, url = SHARED_REDIS_URL): Promis
   }
 }
 
+/**
+ * For tests that start what must be stopped (redis-servers, schedulers, queues): the function returned keeps
+ * what it is given and returns it, and after each test everything kept is stopped, the last first.
+ */
+export function stopAfterEach(): <T extends { stop(): Promise<void> }>(started: T) => T {
+  const kept: { stop(): Promise<void> }[] = [];
+  afterEach(async () => {
+    for (const started of kept.splice(0).reverse()) await started.stop();
+  });
+  return (started) => {
+    kept.push(started);
+    return started;
+  };
+}
+
 /** A TCP port nobody listens on (at the moment it is returned). */
 export async function freePort(): Promise<number> {
   const server = createServer();

@@ -1,11 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { systemClock } from '@fristvagt/config';
 import { type BullMqConnection, BullMqScheduler } from '@fristvagt/scheduling';
-import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { Recorder, waitFor } from './contract';
-import { deleteKeys, requireRedis, SHARED_REDIS_URL } from './redis';
+import { killNine, type NodeProcess, onEachBullMqBackend, spawnNode } from './crash';
 
 const SCHEDULER_SOURCE = resolve(__dirname, '../../libs/scheduling/src/bullmq-scheduler.ts');
 
@@ -46,26 +44,11 @@ const { BullMqScheduler } = require(process.env.SCHEDULER_SOURCE);
 });
 `;
 
-function spawnConsumer(
-  connection: BullMqConnection,
-  queueName: string,
-): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, ['-e', CONSUMER], {
-    cwd: resolve(__dirname, '../..'),
-    env: { ...process.env, SCHEDULER_SOURCE, SCHEDULER_OPTIONS: JSON.stringify({ connection, queueName }) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+function spawnConsumer(connection: BullMqConnection, queueName: string): NodeProcess {
+  return spawnNode(['-e', CONSUMER], {
+    SCHEDULER_SOURCE,
+    SCHEDULER_OPTIONS: JSON.stringify({ connection, queueName }),
   });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return { child, output: () => output };
-}
-
-async function killNine(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
 }
 
 /** kill -9 of the process holding a wake-up: another process handles it within seconds, not 30. */
@@ -99,7 +82,7 @@ async function crashScenario(connection: BullMqConnection): Promise<number> {
       () => consumer.output(),
     );
 
-    await killNine(consumer.child);
+    await killNine(consumer);
     const killedMs = Date.now();
     const recorder = new Recorder();
     await survivor.start(recorder.handlers('survivor'));
@@ -110,7 +93,7 @@ async function crashScenario(connection: BullMqConnection): Promise<number> {
     );
     return Date.now() - killedMs;
   } finally {
-    await killNine(consumer.child);
+    await killNine(consumer);
     await survivor.stop();
   }
 }
@@ -123,29 +106,7 @@ async function crashScenario(connection: BullMqConnection): Promise<number> {
 const TAKEN_OVER_WITHIN_MS = 10_000;
 
 describe('a worker process killed with -9 in the middle of a wake-up', () => {
-  describe('on Redis', () => {
-    const prefix = `fv-test-${process.pid}-${randomBytes(4).toString('hex')}`;
-    beforeAll(() => requireRedis());
-    afterAll(() => deleteKeys(prefix));
-
-    it('leaves it to another process within seconds', async () => {
-      const tookMs = await crashScenario({ kind: 'redis', url: SHARED_REDIS_URL, prefix });
-      expect(tookMs).toBeLessThan(TAKEN_OVER_WITHIN_MS);
-    }, 30_000);
-  });
-
-  describe('on PostgreSQL', () => {
-    let db: TestDatabase;
-    beforeAll(async () => {
-      db = await createTestDatabase();
-    });
-    afterAll(async () => {
-      await db?.drop();
-    });
-
-    it('leaves it to another process within seconds', async () => {
-      const tookMs = await crashScenario({ kind: 'postgres', url: db.url });
-      expect(tookMs).toBeLessThan(TAKEN_OVER_WITHIN_MS);
-    }, 30_000);
+  onEachBullMqBackend('leaves it to another process within seconds', async (connection) => {
+    expect(await crashScenario(connection)).toBeLessThan(TAKEN_OVER_WITHIN_MS);
   });
 });

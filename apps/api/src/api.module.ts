@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Config } from '@fristvagt/config';
 import { EventStoreModule } from '@fristvagt/event-store-nest';
+import { AlertsModule } from './alerts/alerts.module';
 import { CasesModule } from './cases/cases.module';
 import { HealthModule } from './health/health.module';
 import { ObligationsModule } from './obligations/obligations.module';
@@ -26,6 +27,7 @@ export class ApiModule {
           CasesModule.forConfig(config),
           ObligationsModule.forConfig(config),
           RulesModule,
+          AlertsModule.forConfig(config),
         ],
       };
       ApiModule.modules.set(config, module);

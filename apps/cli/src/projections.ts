@@ -1,11 +1,10 @@
 import { loadConfig } from '@fristvagt/config';
 import { type EventStore, SqlEventStore } from '@fristvagt/event-store';
 import { openEventStore } from '@fristvagt/event-store-nest';
+import { openReadModels, PROJECTION_NAMES, projectionsFor } from '@fristvagt/read-models';
 import {
   leadershipKey,
-  openReadModels,
   type Projection,
-  PROJECTIONS,
   ProjectionRunner,
   projectionStatus,
   readCheckpoint,
@@ -16,7 +15,7 @@ import {
 } from '@fristvagt/projections';
 
 export const PROJECTIONS_USAGE = `  fristvagt projections status
-  fristvagt projections rebuild [name]   (names: ${PROJECTIONS.map((p) => p.name).join(', ')})`;
+  fristvagt projections rebuild [name]   (names: ${PROJECTION_NAMES.join(', ')})`;
 
 export interface ProjectionsIo {
   stdout(text: string): void;
@@ -37,17 +36,17 @@ class ProjectionsUsageError extends Error {}
  */
 export async function runProjections(args: readonly string[], io: ProjectionsIo): Promise<number> {
   const [command, ...rest] = args;
-  let chosen: readonly Projection[];
+  let chosen: readonly string[];
   try {
     if (command === 'status') {
       if (rest.length > 0) throw new ProjectionsUsageError('projections status takes no arguments');
-      chosen = PROJECTIONS;
+      chosen = PROJECTION_NAMES;
     } else if (command === 'rebuild') {
       if (rest.length > 1) throw new ProjectionsUsageError('projections rebuild takes at most one name');
-      chosen = rest.length === 0 ? PROJECTIONS : PROJECTIONS.filter((p) => p.name === rest[0]);
+      chosen = rest.length === 0 ? PROJECTION_NAMES : PROJECTION_NAMES.filter((name) => name === rest[0]);
       if (chosen.length === 0) {
         throw new ProjectionsUsageError(
-          `Unknown projection: ${rest[0]} (known: ${PROJECTIONS.map((p) => p.name).join(', ')})`,
+          `Unknown projection: ${rest[0]} (known: ${PROJECTION_NAMES.join(', ')})`,
         );
       }
     } else {
@@ -66,8 +65,9 @@ export async function runProjections(args: readonly string[], io: ProjectionsIo)
   try {
     const config = loadConfig(io.env);
     store = await openEventStore(config.eventStore);
-    db = await openReadModels(config.readModels, store);
-    for (const projection of chosen) {
+    db = await openReadModels(config, store);
+    const projections = projectionsFor(config).filter((p) => chosen.includes(p.name));
+    for (const projection of projections) {
       if (command === 'status') {
         io.stdout(`${JSON.stringify(await projectionStatus(db, store, projection, new Date()), null, 2)}\n`);
       } else {

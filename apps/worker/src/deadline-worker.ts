@@ -1,6 +1,7 @@
 import {
   Inject,
   Injectable,
+  Optional,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
   type OnModuleDestroy,
@@ -13,10 +14,11 @@ import {
   ObligationsReadModel,
   obligationsProjection,
   ProjectionRunner,
-  READ_MODEL_DATABASE,
   type ReadModelDatabase,
   ReadModelNotReady,
 } from '@fristvagt/projections';
+import { READ_MODEL_DATABASE } from '@fristvagt/read-models';
+import { AlertsWorker } from './alerts-worker';
 import { DeadlineEngine, WAKE_UP_SCHEDULER, type WakeUpScheduler } from '@fristvagt/scheduling';
 
 /**
@@ -38,6 +40,7 @@ export class DeadlineWorker implements OnApplicationBootstrap, OnModuleDestroy, 
     @Inject(READ_MODEL_DATABASE) db: ReadModelDatabase,
     @Inject(WAKE_UP_SCHEDULER) private readonly scheduler: WakeUpScheduler,
     readModel: ObligationsReadModel,
+    @Optional() private readonly alerts?: AlertsWorker,
   ) {
     this.engine = new DeadlineEngine(store, readModel, scheduler, clock, caseRules(config), {
       horizonMs: config.scheduler.horizonMs,
@@ -90,6 +93,7 @@ export class DeadlineWorker implements OnApplicationBootstrap, OnModuleDestroy, 
   }
 
   private async sweep(): Promise<void> {
+    await this.alerts?.sweep();
     try {
       const report = await this.engine.sweep();
       if (report.overdue > 0) this.logger.info({ sweep: report }, 'sweep checked overdue obligations');

@@ -2,8 +2,9 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { CLOCK, type Clock, type Config } from '@fristvagt/config';
 import { EventStoreModule } from '@fristvagt/event-store-nest';
 import { LOGGER, type Logger } from '@fristvagt/logging';
-import { READ_MODEL_DATABASE, ReadModelsModule } from '@fristvagt/projections';
-import { openScheduler, WAKE_UP_SCHEDULER, type WakeUpScheduler } from '@fristvagt/scheduling';
+import { READ_MODEL_DATABASE, ReadModelsModule } from '@fristvagt/read-models';
+import { openJobQueue, openScheduler, WAKE_UP_SCHEDULER, type WakeUpScheduler } from '@fristvagt/scheduling';
+import { ALERT_QUEUE, AlertsWorker } from './alerts-worker';
 import { DeadlineWorker } from './deadline-worker';
 import { SCHEDULER_HEALTH, type SchedulerHealthIndicator } from './scheduler-health';
 import { WorkerHealth } from './worker-health';
@@ -58,9 +59,32 @@ export class WorkerModule {
               },
             }),
           },
+          {
+            provide: ALERT_QUEUE,
+            // After the scheduler: the same backend, its own queue.
+            inject: [LOGGER, WAKE_UP_SCHEDULER],
+            useFactory: (logger: Logger) =>
+              openJobQueue({
+                backend:
+                  config.scheduler.backend === 'in-process-timer' ? 'in-process' : config.scheduler.backend,
+                redisUrl: config.redisUrl,
+                redisPrefix: config.scheduler.redisPrefix,
+                databaseUrl: config.databaseUrl,
+                name: 'alert-deliveries',
+                concurrency: config.scheduler.concurrency,
+                retry: {
+                  attempts: config.alerts.maxAttempts,
+                  firstDelayMs: config.alerts.retryDelayMs,
+                  maxDelayMs: config.alerts.retryMaxDelayMs,
+                  jitter: 0.5,
+                },
+                onError: (error, context) => logger.warn({ err: error, context }, 'alert queue trouble'),
+              }),
+          },
+          AlertsWorker,
           DeadlineWorker,
         ],
-        exports: [WorkerHealth, SCHEDULER_HEALTH, DeadlineWorker],
+        exports: [WorkerHealth, SCHEDULER_HEALTH, DeadlineWorker, AlertsWorker],
       };
       WorkerModule.modules.set(config, module);
     }

@@ -4,9 +4,11 @@ import { ConfigError, loadConfig } from './config';
 const KEY_A = Buffer.alloc(32, 0xa1);
 const KEY_B = Buffer.alloc(32, 0xb2);
 const LOOKUP = Buffer.alloc(48, 0xc3);
+/** The secrets production requires: the CPR keys and the webhook signing key. */
 const CPR_ENV = {
   CPR_ENCRYPTION_KEYS: `2026a:${KEY_A.toString('base64')}`,
   CPR_LOOKUP_KEY: LOOKUP.toString('base64'),
+  WEBHOOK_SIGNING_KEY: Buffer.alloc(32, 0xd4).toString('base64'),
 };
 
 function configError(env: NodeJS.ProcessEnv): ConfigError {
@@ -45,6 +47,92 @@ describe('loadConfig', () => {
       },
       projectionMaxLagMs: 30_000,
       clockOffsetMs: 0,
+      alerts: {
+        smtpFrom: 'Fristvagt <fristvagt@localhost>',
+        publicUrl: 'http://127.0.0.1:3000',
+        allowHttp: true,
+        allowedNetworks: [],
+        maxAttempts: 10,
+        retryDelayMs: 5_000,
+        retryMaxDelayMs: 600_000,
+        digestAt: '07:00',
+      },
+    });
+  });
+
+  describe('alerts', () => {
+    it('reads the SMTP relay, the public URL and the delivery policy', () => {
+      expect(
+        loadConfig({
+          SMTP_URL: 'smtps://mailer:secret@relay.kommune.dk:465',
+          SMTP_FROM: 'Frister <frister@kommune.dk>',
+          PUBLIC_URL: 'https://fristvagt.kommune.dk/',
+          ALERT_ALLOW_HTTP: 'false',
+          ALERT_ALLOWED_NETWORKS: '10.20.0.0/16, receiver.intern',
+          ALERT_MAX_ATTEMPTS: '5',
+          ALERT_RETRY_DELAY: '2s',
+          ALERT_RETRY_MAX_DELAY: '1m',
+          DIGEST_AT: '06:30',
+        }).alerts,
+      ).toEqual({
+        smtpUrl: 'smtps://mailer:secret@relay.kommune.dk:465',
+        smtpFrom: 'Frister <frister@kommune.dk>',
+        publicUrl: 'https://fristvagt.kommune.dk',
+        allowHttp: false,
+        allowedNetworks: ['10.20.0.0/16', 'receiver.intern'],
+        maxAttempts: 5,
+        retryDelayMs: 2_000,
+        retryMaxDelayMs: 60_000,
+        digestAt: '06:30',
+      });
+    });
+
+    it('refuses plain-http webhooks in production unless allowed', () => {
+      expect(loadConfig({ NODE_ENV: 'production', ...CPR_ENV }).alerts.allowHttp).toBe(false);
+    });
+
+    it.each([
+      ['SMTP_URL', 'http://relay'],
+      ['SMTP_FROM', 'not an address'],
+      ['PUBLIC_URL', 'ftp://x'],
+      ['ALERT_ALLOW_HTTP', 'maybe'],
+      ['ALERT_ALLOWED_NETWORKS', 'a b'],
+      ['ALERT_MAX_ATTEMPTS', '0'],
+      ['ALERT_RETRY_DELAY', 'later'],
+      ['DIGEST_AT', '7:00'],
+    ])('refuses %s=%s naming the variable', (variable, value) => {
+      expect(configError({ [variable]: value }).message).toMatch(new RegExp(`^${variable}: `));
+    });
+
+    it('reads WEBHOOK_SIGNING_KEY, base64 or base64url of at least 32 bytes', () => {
+      const key = Buffer.alloc(40, 0xfb);
+      expect(loadConfig({ WEBHOOK_SIGNING_KEY: key.toString('base64') }).alerts.webhookSigningKey).toEqual(
+        key,
+      );
+      expect(loadConfig({ WEBHOOK_SIGNING_KEY: key.toString('base64url') }).alerts.webhookSigningKey).toEqual(
+        key,
+      );
+    });
+
+    it('leaves WEBHOOK_SIGNING_KEY unset in development (a development key is made) and requires it in production', () => {
+      expect(loadConfig({}).alerts).not.toHaveProperty('webhookSigningKey');
+      const { WEBHOOK_SIGNING_KEY: _omitted, ...cprOnly } = CPR_ENV;
+      expect(configError({ NODE_ENV: 'production', ...cprOnly }).message).toBe(
+        'WEBHOOK_SIGNING_KEY: is required when NODE_ENV=production (a development key is refused)',
+      );
+    });
+
+    it.each([
+      [
+        Buffer.alloc(31, 0x22).toString('base64'),
+        'WEBHOOK_SIGNING_KEY: must decode to at least 32 bytes, got 31',
+      ],
+      ['c2VjcmV0*', 'WEBHOOK_SIGNING_KEY: is not base64'],
+      ['abc=d===', 'WEBHOOK_SIGNING_KEY: is not base64'],
+    ])('refuses WEBHOOK_SIGNING_KEY=%s without echoing it', (value, message) => {
+      const error = configError({ WEBHOOK_SIGNING_KEY: value });
+      expect(error.message).toBe(message);
+      expect(error.message).not.toContain(value);
     });
   });
 
@@ -242,7 +330,7 @@ describe('loadConfig', () => {
     });
 
     it('requires both keys when NODE_ENV=production, naming each variable', () => {
-      const error = configError({ NODE_ENV: 'production' });
+      const error = configError({ NODE_ENV: 'production', WEBHOOK_SIGNING_KEY: CPR_ENV.WEBHOOK_SIGNING_KEY });
       expect(error.issues).toEqual([
         {
           variable: 'CPR_ENCRYPTION_KEYS',

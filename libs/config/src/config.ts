@@ -66,6 +66,37 @@ export type ReadModelConfig =
       readonly sharedWithEventStore: boolean;
     };
 
+/** How alerts leave the system (webhooks, e-mail) and how hard delivery tries. */
+export interface AlertsConfig {
+  /** SMTP_URL: `smtp://` or `smtps://` of the mail relay; unset, e-mail subscriptions are refused. */
+  readonly smtpUrl?: string;
+  /** SMTP_FROM: the sender of alert e-mails. Default `Fristvagt <fristvagt@localhost>`. */
+  readonly smtpFrom: string;
+  /** PUBLIC_URL: where people reach this service, for links to a case in e-mails. Default http://HOST:PORT. */
+  readonly publicUrl: string;
+  /** ALERT_ALLOW_HTTP: webhooks to plain http:// URLs (default on in development and test, off in production). */
+  readonly allowHttp: boolean;
+  /**
+   * ALERT_ALLOWED_NETWORKS: hosts and CIDR ranges a webhook may reach although they are loopback, private or
+   * link-local (an on-premise receiver); by default those ranges are refused.
+   */
+  readonly allowedNetworks: readonly string[];
+  /** ALERT_MAX_ATTEMPTS: attempts per delivery before it is marked failed (default 10). */
+  readonly maxAttempts: number;
+  /** ALERT_RETRY_DELAY: the first retry's delay; each later one doubles, with jitter, up to 10 min (default 5s). */
+  readonly retryDelayMs: number;
+  /** ALERT_RETRY_MAX_DELAY: the longest wait between two attempts (default 10m). */
+  readonly retryMaxDelayMs: number;
+  /** DIGEST_AT: local Copenhagen time of the daily digest, HH:MM (default 07:00). */
+  readonly digestAt: string;
+  /**
+   * WEBHOOK_SIGNING_KEY: base64 of at least 32 bytes, the master key every subscription's webhook secret is
+   * derived from (libs/alerts/src/channels/signing-key.ts). Unset: a development key kept in DATA_DIR/secrets,
+   * refused when NODE_ENV=production by the alerts module at start-up.
+   */
+  readonly webhookSigningKey?: Buffer;
+}
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -101,6 +132,7 @@ export interface Config {
    * Refused in production. Default 0.
    */
   readonly clockOffsetMs: number;
+  readonly alerts: AlertsConfig;
 }
 
 /** One variable that failed validation. `message` never contains the variable's secret parts. */
@@ -186,6 +218,44 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     else clockOffsetMs = Number(rawOffset);
   }
 
+  const smtpUrl = connectionUrl(read('SMTP_URL'), ['smtp', 'smtps'], (message) => fail('SMTP_URL', message));
+  const smtpFrom = read('SMTP_FROM') ?? 'Fristvagt <fristvagt@localhost>';
+  if (!/^[^<>@\s]*(<[^<>@\s]+@[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+)$/.test(smtpFrom.replace(/^[^<]*</, '<'))) {
+    fail('SMTP_FROM', 'must be an e-mail address, optionally with a name: Name <address@example.org>');
+  }
+  const publicUrl = read('PUBLIC_URL') ?? `http://${host}:${port ?? 3000}`;
+  if (!/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(publicUrl))
+    fail('PUBLIC_URL', 'must be an http:// or https:// URL');
+  const allowHttp = flag(read('ALERT_ALLOW_HTTP'), nodeEnv !== 'production', (message) =>
+    fail('ALERT_ALLOW_HTTP', message),
+  );
+  const allowedNetworks = (read('ALERT_ALLOWED_NETWORKS') ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
+  for (const entry of allowedNetworks) {
+    if (!/^[A-Za-z0-9.:-]+(\/\d{1,3})?$/.test(entry)) {
+      fail('ALERT_ALLOWED_NETWORKS', `"${entry}" is not a host name, an IP address or a CIDR range`);
+    }
+  }
+  const maxAttempts = wholeNumber(read('ALERT_MAX_ATTEMPTS'), 10, 1, 100, (message) =>
+    fail('ALERT_MAX_ATTEMPTS', message),
+  );
+  const retryDelayMs = duration(read('ALERT_RETRY_DELAY'), 5_000, 10, (message) =>
+    fail('ALERT_RETRY_DELAY', message),
+  );
+  const retryMaxDelayMs = duration(read('ALERT_RETRY_MAX_DELAY'), 600_000, 10, (message) =>
+    fail('ALERT_RETRY_MAX_DELAY', message),
+  );
+  const digestAt = read('DIGEST_AT') ?? '07:00';
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(digestAt)) fail('DIGEST_AT', `must be HH:MM, got "${digestAt}"`);
+  const rawSigningKey = read('WEBHOOK_SIGNING_KEY');
+  const signingKey = rawSigningKey === undefined ? undefined : parseWebhookSigningKey(rawSigningKey);
+  if (signingKey !== undefined && !signingKey.ok) fail('WEBHOOK_SIGNING_KEY', signingKey.message);
+  if (signingKey === undefined && nodeEnv === 'production') {
+    fail('WEBHOOK_SIGNING_KEY', 'is required when NODE_ENV=production (a development key is refused)');
+  }
+
   if (issues.length > 0) throw new ConfigError(issues);
 
   const eventStore: EventStoreConfig =
@@ -234,7 +304,30 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     projectionMaxLagMs: projectionMaxLagMs!,
     ...(warningLeadMs !== undefined && { warningLeadMs }),
     clockOffsetMs,
+    alerts: {
+      ...(smtpUrl !== undefined && { smtpUrl }),
+      smtpFrom,
+      publicUrl: publicUrl.replace(/\/$/, ''),
+      allowHttp: allowHttp!,
+      allowedNetworks,
+      maxAttempts: maxAttempts!,
+      retryDelayMs: retryDelayMs!,
+      retryMaxDelayMs: retryMaxDelayMs!,
+      digestAt,
+      ...(signingKey?.ok === true && { webhookSigningKey: signingKey.value }),
+    },
   };
+}
+
+function flag(
+  raw: string | undefined,
+  fallback: boolean,
+  fail: (message: string) => undefined,
+): boolean | undefined {
+  if (raw === undefined) return fallback;
+  if (['true', '1', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['false', '0', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  return fail(`must be true or false, got "${raw}"`);
 }
 
 const HOUR_MS = 3_600_000;
@@ -344,6 +437,18 @@ export function parseCprLookupKey(raw: string): Parsed<Buffer> {
   if (key === undefined) return refuse('is not base64');
   if (key.length < MIN_LOOKUP_KEY_BYTES) {
     return refuse(`must decode to at least ${MIN_LOOKUP_KEY_BYTES} bytes, got ${key.length}`);
+  }
+  return { ok: true, value: key };
+}
+
+const MIN_WEBHOOK_SIGNING_KEY_BYTES = 32;
+
+/** WEBHOOK_SIGNING_KEY: base64 of at least 32 bytes (an HMAC-SHA256 key); also the development key file's text. */
+export function parseWebhookSigningKey(raw: string): Parsed<Buffer> {
+  const key = decodeBase64(raw.trim());
+  if (key === undefined) return refuse('is not base64');
+  if (key.length < MIN_WEBHOOK_SIGNING_KEY_BYTES) {
+    return refuse(`must decode to at least ${MIN_WEBHOOK_SIGNING_KEY_BYTES} bytes, got ${key.length}`);
   }
   return { ok: true, value: key };
 }

@@ -5,4 +5,4 @@ export * from './projection-runner';
 export * from './projection-status';
 export * from './read-model-database';
 export * from './registry';
-export * from './read-models.module';
+export * from './live-tables';

@@ -1,24 +1,8 @@
-import { comparePositions, formatPosition, type Position } from '@fristvagt/event-store';
+import type { Position } from '@fristvagt/event-store';
+import { LiveTables, type ReadModelCheckpoint } from './live-tables';
 import { type ObligationReadState, obligationsProjection, OPEN_STATES } from './obligations.projection';
-import { tableNames, type TableNames } from './projection';
-import { READ_MODEL_SCHEMA, type ReadModelDatabase } from './read-model-database';
-import { readCheckpoint, readRegistry } from './registry';
-
-/** The read model is not (yet) built by this version of the code: a rebuild is running, or none has started. */
-export class ReadModelNotReady extends Error {
-  readonly code = 'read-model-not-ready';
-  constructor(
-    readonly projection: string,
-    readonly progress: { readonly eventsApplied: number } | null,
-  ) {
-    super(
-      progress === null
-        ? `The ${projection} read model has not been built yet`
-        : `The ${projection} read model is being rebuilt (${progress.eventsApplied} events applied so far)`,
-    );
-    this.name = 'ReadModelNotReady';
-  }
-}
+import type { TableNames } from './projection';
+import type { ReadModelDatabase } from './read-model-database';
 
 export interface ObligationRow {
   readonly caseId: string;
@@ -84,17 +68,6 @@ export interface DueCheck {
   readonly at: string;
 }
 
-export interface ReadModelCheckpoint {
-  readonly position: Position | null;
-  /** `commit:prepare`, or null before the first event. */
-  readonly token: string | null;
-  readonly generation: number;
-  readonly updatedAt: string;
-}
-
-/** SQLSTATE undefined_table. */
-const UNDEFINED_TABLE = '42P01';
-
 const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 const COLUMNS = [
@@ -131,78 +104,30 @@ const COLUMNS = [
  * (see ProjectionRunner); the answer says how far that generation has read the log.
  */
 export class ObligationsReadModel {
-  private cached: { tables: TableNames; generation: number; at: number } | undefined;
+  private readonly live: LiveTables;
 
-  constructor(private readonly db: ReadModelDatabase) {}
-
-  /** The tables of the live generation; cached for a second (a switch-over is rare and announced by a new generation). */
-  async tables(): Promise<{ tables: TableNames; generation: number }> {
-    if (this.cached !== undefined && performance.now() - this.cached.at < 1_000) return this.cached;
-    const registry = await readRegistry(this.db, obligationsProjection.name).catch(() => null);
-    const active = registry?.active;
-    if (active === undefined || active === null || active.version !== obligationsProjection.version) {
-      const building = registry?.building ?? null;
-      const progress =
-        building === null
-          ? null
-          : await readCheckpoint(this.db, obligationsProjection.name, building.generation);
-      this.cached = undefined;
-      throw new ReadModelNotReady(
-        obligationsProjection.name,
-        progress === null ? null : { eventsApplied: progress.events },
-      );
-    }
-    const tables = tableNames(obligationsProjection, READ_MODEL_SCHEMA, active.generation);
-    this.cached = { tables, generation: active.generation, at: performance.now() };
-    return this.cached;
+  constructor(private readonly db: ReadModelDatabase) {
+    this.live = new LiveTables(db, obligationsProjection);
   }
 
-  /**
-   * Runs a query on the live generation's tables. A switch-over drops the previous generation's tables, so
-   * a query that planned on them (from the cached names) is run once more on the new ones.
-   */
-  private async onLiveTables<T>(run: (tables: TableNames) => Promise<T>): Promise<T> {
-    try {
-      return await run((await this.tables()).tables);
-    } catch (error) {
-      if ((error as { code?: string }).code !== UNDEFINED_TABLE) throw error;
-      this.cached = undefined;
-      return run((await this.tables()).tables);
-    }
+  /** The tables of the live generation (see LiveTables). */
+  tables(): Promise<{ tables: TableNames; generation: number }> {
+    return this.live.tables();
   }
 
-  async checkpoint(): Promise<ReadModelCheckpoint> {
-    let { generation } = await this.tables();
-    let row = await readCheckpoint(this.db, obligationsProjection.name, generation);
-    if (row === null) {
-      // Switched over since the table names were cached: the old generation's checkpoint is gone.
-      this.cached = undefined;
-      ({ generation } = await this.tables());
-      row = await readCheckpoint(this.db, obligationsProjection.name, generation);
-    }
-    return {
-      position: row?.position ?? null,
-      token: row?.position ? formatPosition(row.position) : null,
-      generation,
-      updatedAt: row?.updatedAt ?? new Date(0).toISOString(),
-    };
+  checkpoint(): Promise<ReadModelCheckpoint> {
+    return this.live.checkpoint();
   }
 
-  /**
-   * Waits until the read model has applied the event at `position` (or anything after it), polling its
-   * checkpoint, for at most `timeoutMs`. Resolves with the checkpoint and whether it was reached.
-   */
-  async waitFor(
+  waitFor(
     position: Position,
     timeoutMs: number,
   ): Promise<{ checkpoint: ReadModelCheckpoint; reached: boolean }> {
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
-      const checkpoint = await this.checkpoint();
-      const reached = checkpoint.position !== null && comparePositions(checkpoint.position, position) >= 0;
-      if (reached || performance.now() >= deadline) return { checkpoint, reached };
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    return this.live.waitFor(position, timeoutMs);
+  }
+
+  private onLiveTables<T>(run: (tables: TableNames) => Promise<T>): Promise<T> {
+    return this.live.run(run);
   }
 
   async list(

@@ -2,24 +2,45 @@ import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutd
 import type { Config, ReadModelConfig } from '@fristvagt/config';
 import { EVENT_STORE, type EventStore, SqlEventStore } from '@fristvagt/event-store';
 import { EventStoreModule, EventStoreStartupError } from '@fristvagt/event-store-nest';
-import { ObligationsReadModel } from './obligations-read-model';
-import { obligationsProjection } from './obligations.projection';
+import { AlertsReadModel, alertsProjection } from '@fristvagt/alerts';
 import {
+  ensureRegistry,
+  ObligationsReadModel,
+  obligationsProjection,
   openPostgresReadModels,
   ownPgliteReadModels,
+  type Projection,
   type ReadModelDatabase,
   sharedPgliteReadModels,
-} from './read-model-database';
-import { ensureRegistry } from './registry';
+} from '@fristvagt/projections';
 
 /** Nest injection token for the ReadModelDatabase. */
 export const READ_MODEL_DATABASE = Symbol('ReadModelDatabase');
 
-/** Every projection this version of Fristvagt runs. */
-export const PROJECTIONS = [obligationsProjection] as const;
+/** Nest injection token for the list of every projection (`projectionsFor`). */
+export const PROJECTIONS = Symbol('Projections');
+
+/** The names of every projection this version of Fristvagt runs, in the order they are listed. */
+export const PROJECTION_NAMES = ['obligations', 'alerts'] as const;
+
+/** Every projection this version of Fristvagt runs, as configured. */
+export function projectionsFor(config: Pick<Config, 'alerts'>): Projection[] {
+  return [obligationsProjection, alertsProjection({ publicUrl: config.alerts.publicUrl })];
+}
 
 /** Opens where the configuration keeps read models (see ReadModelConfig) and registers every projection. */
-export async function openReadModels(config: ReadModelConfig, store: EventStore): Promise<ReadModelDatabase> {
+export async function openReadModels(
+  config: Pick<Config, 'readModels' | 'alerts'>,
+  store: EventStore,
+): Promise<ReadModelDatabase> {
+  return openReadModelDatabase(config.readModels, store, projectionsFor(config));
+}
+
+async function openReadModelDatabase(
+  config: ReadModelConfig,
+  store: EventStore,
+  projections: readonly Projection[],
+): Promise<ReadModelDatabase> {
   let db: ReadModelDatabase;
   try {
     if (config.adapter === 'postgres') db = await openPostgresReadModels(config.url);
@@ -32,7 +53,7 @@ export async function openReadModels(config: ReadModelConfig, store: EventStore)
       cause: error,
     });
   }
-  for (const projection of PROJECTIONS) await ensureRegistry(db, projection.name);
+  for (const projection of projections) await ensureRegistry(db, projection.name);
   return db;
 }
 
@@ -56,13 +77,15 @@ export class ReadModelsModule {
   static forConfig(config: Config): DynamicModule {
     let module = ReadModelsModule.modules.get(config);
     if (module === undefined) {
+      const projections = projectionsFor(config);
       module = {
         module: ReadModelsModule,
         imports: [EventStoreModule.forConfig(config)],
         providers: [
+          { provide: PROJECTIONS, useValue: projections },
           {
             provide: READ_MODEL_DATABASE,
-            useFactory: (store: EventStore) => openReadModels(config.readModels, store),
+            useFactory: (store: EventStore) => openReadModelDatabase(config.readModels, store, projections),
             inject: [EVENT_STORE],
           },
           {
@@ -70,9 +93,14 @@ export class ReadModelsModule {
             useFactory: (db: ReadModelDatabase) => new ObligationsReadModel(db),
             inject: [READ_MODEL_DATABASE],
           },
+          {
+            provide: AlertsReadModel,
+            useFactory: (db: ReadModelDatabase) => new AlertsReadModel(db, projections[1]),
+            inject: [READ_MODEL_DATABASE],
+          },
           ReadModelsLifecycle,
         ],
-        exports: [READ_MODEL_DATABASE, ObligationsReadModel],
+        exports: [PROJECTIONS, READ_MODEL_DATABASE, ObligationsReadModel, AlertsReadModel],
       };
       ReadModelsModule.modules.set(config, module);
     }

@@ -1,6 +1,13 @@
 export * from './scheduler.port';
 export * from './wake-up';
+export * from './retry';
 export * from './in-process-scheduler';
 export * from './bullmq-scheduler';
 export * from './open-scheduler';
 export * from './deadline-engine';
+export { type BackendUrls, type BullMqConnection, type BullMqOptions } from './bullmq-queue';
+export * from './job-queue.port';
+export { JobQueueUnavailable } from './job-queue';
+export * from './in-process-job-queue';
+export * from './bullmq-job-queue';
+export * from './open-job-queue';

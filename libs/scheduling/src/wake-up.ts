@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type WakeUp } from './scheduler.port';
+import { type WakeUp, type WakeUpHandlers } from './scheduler.port';
 
 /** The instant of a wake-up in epoch milliseconds; an `at` that is not a date is a programming error. */
 export function wakeUpInstantMs(wakeUp: WakeUp): number {
@@ -22,39 +22,6 @@ export function wakeUpId(wakeUp: WakeUp): string {
   return `wake-${createHash('sha256').update(key).digest('hex')}`;
 }
 
-/** How a wake-up whose handler throws is tried again. */
-export interface RetryPolicy {
-  /** Attempts in all, the first included. Default 8. */
-  readonly attempts: number;
-  /** Delay before the second attempt; each later delay doubles. Default 1 s. */
-  readonly firstDelayMs: number;
-  /** Ceiling of a single delay. Default 60 s. */
-  readonly maxDelayMs: number;
-  /**
-   * Share of each delay drawn at random (0 to 1), so wake-ups that failed together (the database was down)
-   * do not all come back in the same millisecond. Default 0.5.
-   */
-  readonly jitter: number;
-}
-
-/** 8 attempts over about two minutes: long enough to ride out a database restart. */
-export const DEFAULT_RETRY: RetryPolicy = {
-  attempts: 8,
-  firstDelayMs: 1_000,
-  maxDelayMs: 60_000,
-  jitter: 0.5,
-};
-
-/** The delay before the next attempt, after `attemptsMade` failed ones (1 or more). */
-export function retryDelayMs(
-  policy: RetryPolicy,
-  attemptsMade: number,
-  random: () => number = Math.random,
-): number {
-  const full = Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** Math.max(0, attemptsMade - 1));
-  return Math.round(full * (1 - policy.jitter * random()));
-}
-
 /** What went wrong, reported to `onError` (for logging): the adapters themselves never log. */
 export type SchedulerErrorContext =
   | {
@@ -70,6 +37,27 @@ export type SchedulerErrorContext =
   | { readonly source: 'backend' };
 
 export type SchedulerErrorListener = (error: unknown, context: SchedulerErrorContext) => void;
+
+/**
+ * One attempt at a wake-up, as every adapter makes it: a handler that throws is reported to `onError`, and
+ * its error thrown on for the adapter to retry while attempts remain.
+ */
+export async function attemptWakeUp(
+  handlers: WakeUpHandlers,
+  wakeUp: WakeUp,
+  /** 1 for the first. */
+  attempt: number,
+  maxAttempts: number,
+  onError: SchedulerErrorListener,
+): Promise<void> {
+  try {
+    await handlers.onWakeUp(wakeUp);
+  } catch (error) {
+    const retrying = attempt < maxAttempts;
+    onError(error, { source: 'wake-up', wakeUp, attemptsMade: attempt, retrying });
+    throw error instanceof Error ? error : new Error(String(error));
+  }
+}
 
 /** A scheduler that cannot be used: its backend is unreachable, misconfigured, or the scheduler is stopped. */
 export class SchedulerUnavailable extends Error {

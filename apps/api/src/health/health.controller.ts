@@ -10,18 +10,25 @@ import {
   type WorkerHealthReport,
 } from '../../../worker/src';
 import {
-  obligationsProjection,
+  type Projection,
   projectionStatus,
   type ProjectionStatus,
-  READ_MODEL_DATABASE,
   type ReadModelDatabase,
 } from '@fristvagt/projections';
+import { PROJECTIONS, READ_MODEL_DATABASE } from '@fristvagt/read-models';
+import { AlertsReadModel } from '@fristvagt/alerts';
 import { Public } from '../access/principal';
 import { fristvagtVersion } from '../version';
 
 export interface ProjectionHealth extends ProjectionStatus {
   /** True when the read model is further behind the log than PROJECTION_MAX_LAG (or not built by this version). */
   readonly degraded: boolean;
+}
+
+export interface AlertsHealth {
+  readonly pending: number;
+  readonly oldestPendingAgeSeconds: number | null;
+  readonly failed: number;
 }
 
 export interface HealthReport {
@@ -33,6 +40,8 @@ export interface HealthReport {
   readonly adapters: { readonly eventStore: AdapterHealth; readonly scheduler: SchedulerHealth };
   /** Each read model: its generation, checkpoint and lag behind the global log (events and seconds). */
   readonly projections: readonly ProjectionHealth[];
+  /** Alert deliveries not yet delivered, the age of the oldest, and those given up (reported to admins). */
+  readonly alerts?: AlertsHealth;
   /** Present when the worker runs in this process. */
   readonly worker?: WorkerHealthReport;
 }
@@ -57,15 +66,18 @@ export class HealthController {
     @Optional() private readonly worker?: WorkerHealth,
     @Optional() @Inject(SCHEDULER_HEALTH) private readonly scheduler?: SchedulerHealthIndicator,
     @Optional() @Inject(READ_MODEL_DATABASE) private readonly readModels?: ReadModelDatabase,
+    @Optional() @Inject(PROJECTIONS) private readonly projections: readonly Projection[] = [],
+    @Optional() private readonly alerts?: AlertsReadModel,
   ) {}
 
   @Get('health')
   @Header('Cache-Control', 'no-store')
   async health(@Res({ passthrough: true }) response: StatusSettable): Promise<HealthReport> {
-    const [eventStore, scheduler, projections] = await Promise.all([
+    const [eventStore, scheduler, projections, alerts] = await Promise.all([
       this.eventStoreHealth(),
       this.schedulerHealth(),
       this.projectionsHealth(),
+      this.alertsHealth(),
     ]);
     const status =
       eventStore.status === 'down' || scheduler.status === 'down' || projections.some((p) => p.degraded)
@@ -79,6 +91,7 @@ export class HealthController {
       uptimeSeconds: Math.floor((Date.now() - this.startedAt) / 1000),
       adapters: { eventStore, scheduler },
       projections,
+      ...(alerts !== undefined && { alerts }),
       ...(this.worker !== undefined && { worker: this.worker.report() }),
     };
   }
@@ -98,29 +111,51 @@ export class HealthController {
     }
   }
 
-  private async projectionsHealth(): Promise<ProjectionHealth[]> {
-    if (this.readModels === undefined) return [];
-    const maxLagSeconds = this.config.projectionMaxLagMs / 1000;
-    const probe = projectionStatus(this.readModels, this.store, obligationsProjection, new Date()).then(
-      (status): ProjectionHealth => ({ ...status, degraded: status.lagSeconds > maxLagSeconds }),
-    );
-    const unknown: ProjectionHealth = {
-      name: obligationsProjection.name,
-      version: obligationsProjection.version,
-      state: 'absent',
-      generation: null,
-      checkpoint: null,
-      eventsApplied: 0,
-      lagEvents: 0,
-      lagEventsCapped: false,
-      lagSeconds: 0,
-      degraded: true,
-    };
+  private async alertsHealth(): Promise<AlertsHealth | undefined> {
+    if (this.alerts === undefined) return undefined;
     try {
-      return [await withTimeout(probe, unknown)];
+      const backlog = await withTimeout(this.alerts.backlog(), undefined);
+      if (backlog === undefined) return undefined;
+      const oldest = backlog.oldestCreatedAt === null ? null : Date.parse(backlog.oldestCreatedAt);
+      return {
+        pending: backlog.pending,
+        oldestPendingAgeSeconds: oldest === null ? null : Math.max(0, (Date.now() - oldest) / 1000),
+        failed: backlog.failed,
+      };
     } catch {
-      return [unknown];
+      // The alerts read model is not built yet (its projection reports that above).
+      return undefined;
     }
+  }
+
+  private async projectionsHealth(): Promise<ProjectionHealth[]> {
+    const db = this.readModels;
+    if (db === undefined) return [];
+    const maxLagSeconds = this.config.projectionMaxLagMs / 1000;
+    return Promise.all(
+      this.projections.map(async (projection) => {
+        const unknown: ProjectionHealth = {
+          name: projection.name,
+          version: projection.version,
+          state: 'absent',
+          generation: null,
+          checkpoint: null,
+          eventsApplied: 0,
+          lagEvents: 0,
+          lagEventsCapped: false,
+          lagSeconds: 0,
+          degraded: true,
+        };
+        const probe = projectionStatus(db, this.store, projection, new Date()).then(
+          (status): ProjectionHealth => ({ ...status, degraded: status.lagSeconds > maxLagSeconds }),
+        );
+        try {
+          return await withTimeout(probe, unknown);
+        } catch {
+          return unknown;
+        }
+      }),
+    );
   }
 
   private async schedulerHealth(): Promise<SchedulerHealth> {

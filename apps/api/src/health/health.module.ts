@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Config } from '@fristvagt/config';
 import { EventStoreModule } from '@fristvagt/event-store-nest';
-import { ReadModelsModule } from '@fristvagt/projections';
+import { ReadModelsModule } from '@fristvagt/read-models';
 import { WorkerModule } from '../../../worker/src';
 import { HealthController } from './health.controller';
 

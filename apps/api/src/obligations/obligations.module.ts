@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Config } from '@fristvagt/config';
-import { ReadModelsModule } from '@fristvagt/projections';
+import { ReadModelsModule } from '@fristvagt/read-models';
 import { ListObligationsHandler, SummarizeObligationsHandler } from './obligation-queries';
 import { ObligationsController } from './obligations.controller';
 

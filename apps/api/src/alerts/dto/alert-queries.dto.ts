@@ -1,0 +1,237 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsInt, IsOptional } from 'class-validator';
+import { DELIVERY_STATUSES, type DeliveryStatus } from '@fristvagt/alerts';
+import { IsKommunekode } from '../../cases/dto/validators';
+import { ReadModelStatusView } from '../../obligations/dto/obligation.dto';
+import { CHANNEL_KINDS } from './subscription-request.dto';
+import {
+  DELIVERY_KINDS,
+  InRange,
+  IsDeliveryCursor,
+  IsDeliveryKind,
+  IsDeliveryStatus,
+  IsPosition,
+  IsUuid,
+  toInteger,
+  toList,
+} from './validators';
+
+export const DEFAULT_LIMIT = 50;
+export const MAX_LIMIT = 500;
+export const DEFAULT_WAIT_MS = 5_000;
+export const MAX_WAIT_MS = 10_000;
+const MAX_LIST_VALUES = 100;
+
+const LIST = { style: 'form', explode: true } as const;
+
+/** Read-your-writes on a read model, as on GET /v1/obligations. */
+export class ReadModelQueryDto {
+  @ApiPropertyOptional({
+    description:
+      'The `position` of a command response: the answer waits (up to `wait` ms) until the read model reflects that command. Whether it did is `readModel.reached`.',
+    example: '7801234:55',
+  })
+  @IsOptional()
+  @IsPosition()
+  minPosition?: string;
+
+  @ApiPropertyOptional({
+    description: `How long to wait for minPosition, in milliseconds (0-${MAX_WAIT_MS}); ignored without minPosition. Default ${DEFAULT_WAIT_MS}.`,
+    minimum: 0,
+    maximum: MAX_WAIT_MS,
+    default: DEFAULT_WAIT_MS,
+    type: 'integer',
+    example: 2000,
+  })
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @InRange(0, MAX_WAIT_MS)
+  wait?: number;
+}
+
+export class SubscriptionsQueryDto extends ReadModelQueryDto {
+  @ApiPropertyOptional({
+    description:
+      "Kommunekoder to include; repeat the parameter or separate with commas. Default: every municipality of the API key. One outside the key's scope is refused with 403 municipality-out-of-scope.",
+    type: [String],
+    ...LIST,
+    example: ['461'],
+  })
+  @IsOptional()
+  @Transform(toList)
+  @ArrayMaxSize(MAX_LIST_VALUES)
+  @IsKommunekode({ each: true })
+  municipality?: string[];
+}
+
+export class DeliveriesQueryDto extends ReadModelQueryDto {
+  @ApiPropertyOptional({
+    description:
+      '`pending` (not yet delivered, or being retried), `delivered`, `failed` (given up; admins were told). Repeat or separate with commas. Default: all.',
+    enum: DELIVERY_STATUSES,
+    isArray: true,
+    ...LIST,
+    example: ['failed'],
+  })
+  @IsOptional()
+  @Transform(toList)
+  @ArrayMaxSize(MAX_LIST_VALUES)
+  @IsDeliveryStatus({ each: true })
+  status?: DeliveryStatus[];
+
+  @ApiPropertyOptional({
+    description: "One subscription's deliveries.",
+    format: 'uuid',
+    example: '3f1b2c4d-5e6f-5a7b-8c9d-0e1f2a3b4c5d',
+  })
+  @IsOptional()
+  @IsUuid('invalid-subscription-id')
+  subscriptionId?: string;
+
+  @ApiPropertyOptional({
+    description: "One case's deliveries.",
+    format: 'uuid',
+    example: '0b6f3c1e-9f4a-5d2b-8c1e-2a7d4e6f8a90',
+  })
+  @IsOptional()
+  @IsUuid('invalid-case-id')
+  caseId?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Alert kinds to include (`digest` for the daily digests); repeat or separate with commas. Default: all.',
+    enum: DELIVERY_KINDS,
+    isArray: true,
+    ...LIST,
+    example: ['breached'],
+  })
+  @IsOptional()
+  @Transform(toList)
+  @ArrayMaxSize(MAX_LIST_VALUES)
+  @IsDeliveryKind({ each: true })
+  kind?: string[];
+
+  @ApiPropertyOptional({
+    description: `Deliveries per page (1-${MAX_LIMIT}). Default ${DEFAULT_LIMIT}.`,
+    minimum: 1,
+    maximum: MAX_LIMIT,
+    default: DEFAULT_LIMIT,
+    type: 'integer',
+    example: 100,
+  })
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @InRange(1, MAX_LIMIT)
+  limit?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'The `next` of the previous page, unchanged (opaque); send the same filters with it. Absent: the first page.',
+    example:
+      'eyJjcmVhdGVkQXQiOiIyMDI2LTAzLTI1VDEyOjAwOjAxLjIwNDUxMloiLCJkZWxpdmVyeUlkIjoiOWMxZDJlM2YtNGE1Yi01YzZkLThlN2YtMGExYjJjM2Q0ZTVmIn0',
+  })
+  @IsOptional()
+  @IsDeliveryCursor()
+  cursor?: string;
+}
+
+export class AlertStreamQueryDto {
+  @ApiPropertyOptional({
+    description:
+      'Resume right after this event (the `id:` of the last event received), for a first connection that kept the id from an earlier one. The `Last-Event-ID` header, which a reconnecting EventSource sends, takes precedence.',
+    example: '7801234:55',
+  })
+  @IsOptional()
+  @IsPosition()
+  lastEventId?: string;
+}
+
+/** One alert owed to one subscription, and what became of it. No personal data: a case is its id. */
+export class AlertDeliveryDto {
+  @ApiProperty({
+    format: 'uuid',
+    description: "Also the alert's `alertId`, by which receivers de-duplicate.",
+    example: '9c1d2e3f-4a5b-5c6d-8e7f-0a1b2c3d4e5f',
+  })
+  deliveryId!: string;
+  @ApiProperty({ format: 'uuid', example: '3f1b2c4d-5e6f-5a7b-8c9d-0e1f2a3b4c5d' })
+  subscriptionId!: string;
+  @ApiProperty({ example: '461' })
+  municipality!: string;
+  @ApiProperty({ enum: DELIVERY_KINDS, example: 'breached' })
+  kind!: string;
+  @ApiProperty({ enum: CHANNEL_KINDS, example: 'webhook' })
+  channel!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'uuid',
+    example: '0b6f3c1e-9f4a-5d2b-8c1e-2a7d4e6f8a90',
+  })
+  caseId!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'NSR-CONVENE:documentation:pol-2026-0042' })
+  obligationId!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'NSR-CONVENE' })
+  ruleId!: string | null;
+  @ApiProperty({ enum: DELIVERY_STATUSES, example: 'delivered' })
+  status!: DeliveryStatus;
+  @ApiProperty({ type: 'integer', description: 'Attempts so far, over every resend.', example: 1 })
+  attempts!: number;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: "The receiver's HTTP status at the last attempt (webhooks).",
+    example: 204,
+  })
+  lastStatus!: number | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Why the last attempt failed.', example: null })
+  lastError!: string | null;
+  @ApiProperty({
+    format: 'date-time',
+    description: 'When the alert was owed.',
+    example: '2026-03-25T12:00:01.204Z',
+  })
+  createdAt!: string;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time', example: '2026-03-25T12:00:01.391Z' })
+  lastAttemptAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time', example: '2026-03-25T12:00:01.391Z' })
+  deliveredAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time', example: null })
+  failedAt!: string | null;
+  @ApiProperty({
+    type: 'integer',
+    description: 'How often an admin asked for it to be sent again.',
+    example: 0,
+  })
+  resends!: number;
+}
+
+export class AlertDeliveryPageDto {
+  @ApiProperty({ type: [AlertDeliveryDto], description: 'Newest first.' })
+  items!: AlertDeliveryDto[];
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor`, with the same filters, for the next page; null on the last page.',
+    example: null,
+  })
+  next!: string | null;
+  @ApiProperty({ type: ReadModelStatusView })
+  readModel!: ReadModelStatusView;
+}
+
+export class ResendAcceptedDto {
+  @ApiProperty({ format: 'uuid', example: '9c1d2e3f-4a5b-5c6d-8e7f-0a1b2c3d4e5f' })
+  deliveryId!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-03-25T12:05:00.000Z' })
+  requestedAt!: string;
+  @ApiProperty({
+    description:
+      'The position of the AlertResendRequested event; pass it as `minPosition` to see the delivery pending again.',
+    example: '7801290:1',
+  })
+  position!: string;
+}
