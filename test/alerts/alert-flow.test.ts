@@ -15,7 +15,14 @@ import { connect, type StreamClient } from './sse-client';
  */
 const RECEIVED = '2026-03-03T10:00:00.000Z';
 const DUE = '2026-03-10T23:00:00.000Z';
-const CPR_SHAPED = /\d{6}[- ]?\d{4}/;
+/**
+ * The youth's CPR number in every form a person might write it. (A bare "ten digits" pattern would also
+ * match some random UUIDs, which alerts rightly carry, and make the test fail by chance.)
+ */
+const CPR = cprFor('2010-03-01');
+const CPR_FORMS = new RegExp(
+  `${CPR.slice(0, 6)}[-–. ]?${CPR.slice(6)}|${CPR.slice(0, 2)}\\.${CPR.slice(2, 4)}\\.${CPR.slice(4, 6)}`,
+);
 
 interface Delivery {
   readonly kind: string;
@@ -84,7 +91,7 @@ describe.each(BACKENDS)('alerts on %s', (backend) => {
     while (smtp.received.length > 0) {
       const raw = smtp.received.shift()!.raw;
       const parsed = await simpleParser(raw);
-      expect(raw).not.toMatch(CPR_SHAPED);
+      expect(raw).not.toMatch(CPR_FORMS);
       const caseId = /sager\/([0-9a-f-]{36})/.exec(parsed.text ?? '')?.[1] ?? '';
       const kind = /^Frist overskredet/.test(parsed.subject ?? '')
         ? 'breached'
@@ -159,7 +166,8 @@ describe.each(BACKENDS)('alerts on %s', (backend) => {
     }
     // The backdated notification is posted after the warning instant too: warned and breached at once.
     const webhookBodies = receiver.received.filter((r) => r.body.includes(caseId));
-    for (const request of webhookBodies) expect(request.body).not.toMatch(CPR_SHAPED);
+    expect(webhookBodies.length).toBeGreaterThan(0);
+    for (const request of webhookBodies) expect(request.body).not.toMatch(CPR_FORMS);
   }, 30_000);
 
   it('warns, then breaches, a deadline that falls due 3 s after the notification', async () => {

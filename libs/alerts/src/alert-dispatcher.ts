@@ -88,9 +88,7 @@ export class AlertDispatcher {
   /** Queues again what is still pending after a while, and prepares the digests that are due. */
   async sweep(): Promise<void> {
     const now = this.clock.now();
-    await this.enqueue(
-      await this.readModel.pending(new Date(now.getTime() - REQUEUE_AFTER_MS).toISOString(), 50_000),
-    );
+    await this.enqueue(await this.readModel.pending(REQUEUE_AFTER_MS, 50_000));
     await this.prepareDigests(now);
   }
 

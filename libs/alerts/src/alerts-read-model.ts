@@ -171,24 +171,28 @@ export class AlertsReadModel {
     return rows.map((row) => String(row[0]));
   }
 
-  /** When the subscription's previous digest was prepared, if ever. */
+  /** The instant of the subscription's previous digest (its `at`), if there was one. */
   async lastDigestAt(subscriptionId: string): Promise<string | null> {
     const rows = await this.live.run((t) =>
       this.db.query(
-        `SELECT ${ISO('max(created_at)')} FROM ${t.deliveries} WHERE subscription_id = $1 AND kind = 'digest'`,
+        `SELECT max(payload->>'at') FROM ${t.deliveries} WHERE subscription_id = $1 AND kind = 'digest'`,
         [subscriptionId],
       ),
     );
     return rows[0]?.[0] === null || rows[0] === undefined ? null : String(rows[0][0]);
   }
 
-  /** Pending deliveries created before `before` (oldest first): the sweep re-queues them in case a job was lost. */
-  async pending(before: string, limit: number): Promise<string[]> {
+  /**
+   * Deliveries pending for longer than `olderThanMs` (oldest first): the sweep re-queues them in case a job was
+   * lost. Measured on the database's clock, as `created_at` is the record time of the event that owed them.
+   */
+  async pending(olderThanMs: number, limit: number): Promise<string[]> {
     const rows = await this.live.run((t) =>
       this.db.query(
-        `SELECT delivery_id FROM ${t.deliveries} WHERE status = 'pending' AND created_at <= $1::timestamptz
+        `SELECT delivery_id FROM ${t.deliveries}
+          WHERE status = 'pending' AND created_at <= now() - make_interval(secs => $1::double precision)
           ORDER BY created_at LIMIT $2`,
-        [before, limit],
+        [olderThanMs / 1000, limit],
       ),
     );
     return rows.map((row) => String(row[0]));

@@ -231,7 +231,8 @@ class AlertsBatch {
   }
 
   private addSubscriptionEvent(event: RecordedEvent): void {
-    const at = event.metadata.recordedAt;
+    // The API's clock, as every other instant a subscription is compared with (breaches, digests).
+    const at = event.metadata.occurredAt;
     switch (event.type) {
       case 'AlertSubscriptionCreated': {
         const data = event.data as unknown as AlertSubscriptionCreated['data'];
