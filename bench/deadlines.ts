@@ -101,7 +101,7 @@ const DETECTION_P99_TARGET_MS = 1_000;
 
 const rulesFor = caseRules({});
 
-async function admin(sql: string): Promise<Record<string, unknown>[]> {
+export async function admin(sql: string): Promise<Record<string, unknown>[]> {
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
   try {
@@ -133,7 +133,7 @@ function caseOpened(caseId: string, at: string): CaseEvent[] {
 }
 
 /** The ObligationOpened the decider makes for a police notification received at `at` (NSR-CONVENE). */
-function decidedObligation(at: string): ObligationOpened {
+export function decidedObligation(at: string): ObligationOpened {
   const state = caseOpened(randomUUID(), at).reduce(evolveCase, initialCaseState);
   const decided = decideCase(
     {
@@ -151,7 +151,7 @@ function decidedObligation(at: string): ObligationOpened {
 }
 
 /** `template` as the obligation of documentation `pol-<k>`, due at `dueAt` (the end of local day `dueDate`). */
-function obligation(
+export function obligation(
   template: ObligationOpened,
   k: number,
   due: { dueAt: string; dueDate: string },
@@ -175,7 +175,7 @@ function obligation(
 }
 
 /** A case as two commands would write it: CaseOpened, then its obligations in one append. */
-async function writeCase(
+export async function writeCase(
   store: PostgresEventStore,
   caseId: string,
   at: string,
@@ -196,7 +196,11 @@ async function writeCase(
 }
 
 /** Runs `op(n)` for n < total from `writers` concurrent loops. */
-async function inParallel(writers: number, total: number, op: (n: number) => Promise<void>): Promise<void> {
+export async function inParallel(
+  writers: number,
+  total: number,
+  op: (n: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: writers }, async () => {
@@ -543,7 +547,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+// bench/alerts.ts imports the seeding helpers above; only `node dist/bench/deadlines.js` runs the benchmark.
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
