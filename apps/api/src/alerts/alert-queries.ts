@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus, Inject } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import {
   AlertsReadModel,
@@ -6,20 +6,17 @@ import {
   subscriptionStream,
   type SubscriptionView,
 } from '@fristvagt/alerts';
-import { EVENT_STORE, type EventStore, parsePosition, StreamNotFound } from '@fristvagt/event-store';
+import { EVENT_STORE, type EventStore, StreamNotFound } from '@fristvagt/event-store';
 import { LOGGER, type Logger } from '@fristvagt/logging';
-import type { LiveTables } from '@fristvagt/projections';
 import { inScope, type Principal } from '../access/principal';
-import type { ReadModelStatusView } from '../obligations/dto/obligation.dto';
+import { DEFAULT_LIMIT } from '../http/query-params';
+import { logAuditorRead, municipalitiesInScope, readModelStatus } from '../http/read-models';
 import { deliveryNotFound, subscriptionNotFound } from './alert-problems';
 import { decodeDeliveryCursor, encodeDeliveryCursor } from './delivery-cursor';
 import {
   type AlertDeliveryDto,
   type AlertDeliveryPageDto,
-  DEFAULT_LIMIT,
-  DEFAULT_WAIT_MS,
   type DeliveriesQueryDto,
-  type ReadModelQueryDto,
   type SubscriptionsQueryDto,
 } from './dto/alert-queries.dto';
 import type { AlertSubscriptionDto, AlertSubscriptionListDto } from './dto/subscription.dto';
@@ -61,44 +58,13 @@ export class GetDelivery extends Query<AlertDeliveryDto> {
   }
 }
 
-/** The caller's municipalities, or those asked for when all of them are within its scope (else 403). */
-function municipalitiesOf(
-  asked: readonly string[] | undefined,
-  principal: Principal,
-): readonly string[] | null {
-  if (asked === undefined) return principal.municipalities === '*' ? null : principal.municipalities;
-  const outside = asked.find((municipality) => !inScope(principal, municipality));
-  if (outside !== undefined) {
-    throw new HttpException(
-      {
-        code: 'municipality-out-of-scope',
-        field: 'municipality',
-        detail: `This API key may not read alert subscriptions of municipality ${outside}.`,
-      },
-      HttpStatus.FORBIDDEN,
-    );
-  }
-  return [...new Set(asked)];
-}
-
-/** Where the read model stands, after waiting for `minPosition` when one is given (see GET /v1/obligations). */
-async function readModelStatus(live: LiveTables, query: ReadModelQueryDto): Promise<ReadModelStatusView> {
-  const position = query.minPosition === undefined ? undefined : parsePosition(query.minPosition);
-  if (position === undefined) {
-    const checkpoint = await live.checkpoint();
-    return { checkpoint: checkpoint.token, generation: checkpoint.generation, reached: null };
-  }
-  const { checkpoint, reached } = await live.waitFor(position, query.wait ?? DEFAULT_WAIT_MS);
-  return { checkpoint: checkpoint.token, generation: checkpoint.generation, reached };
-}
-
 /** Subscriptions in scope, from the alerts read model (oldest first, removed ones left out). */
 @QueryHandler(ListSubscriptions)
 export class ListSubscriptionsHandler implements IQueryHandler<ListSubscriptions, AlertSubscriptionListDto> {
   constructor(private readonly readModel: AlertsReadModel) {}
 
   async execute({ query, principal }: ListSubscriptions): Promise<AlertSubscriptionListDto> {
-    const municipalities = municipalitiesOf(query.municipality, principal);
+    const municipalities = municipalitiesInScope(query.municipality, principal, 'alert subscriptions');
     const readModel = await readModelStatus(this.readModel.live, query);
     const items = await this.readModel.subscriptions(municipalities);
     return { items: items.map(subscriptionView), readModel };
@@ -165,14 +131,12 @@ export class ListDeliveriesHandler implements IQueryHandler<ListDeliveries, Aler
       cursor,
       query.limit ?? DEFAULT_LIMIT,
     );
-    if (principal.role === 'auditor') {
-      const given = query as Partial<Record<(typeof DELIVERY_PARAMETERS)[number], unknown>>;
-      const parameters = DELIVERY_PARAMETERS.filter((name) => given[name] !== undefined);
-      this.logger.info(
-        { audit: 'alert-deliveries-read', keyId: principal.keyId, parameters },
-        'auditor read alert deliveries',
-      );
-    }
+    logAuditorRead(this.logger, principal, {
+      audit: 'alert-deliveries-read',
+      message: 'auditor read alert deliveries',
+      parameters: DELIVERY_PARAMETERS,
+      query,
+    });
     return {
       items: page.items.map(deliveryView),
       next: page.next === null ? null : encodeDeliveryCursor(page.next),

@@ -3,6 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../access/principal';
 import { type CommandExchange, Exchange } from '../cases/http';
+import { correlationId } from '../http/request';
 import { READ_MODEL_LAG_HEADER } from '../obligations/obligations.controller';
 import { API_KEY_SCHEME } from '../openapi';
 import { ApiProblems } from '../problems/problem.dto';
@@ -120,7 +121,7 @@ export class DeliveriesController {
         deliveryId,
         principal,
         this.requests.idempotency(request, principal),
-        this.requests.correlationId(request),
+        correlationId(request),
       ),
     );
     if (result.replayed) exchange.response.header('Idempotent-Replayed', 'true');

@@ -1,6 +1,6 @@
 import { HttpException, HttpStatus, Injectable, type PipeTransform } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
-import { isUuid } from './dto/validators';
+import { isUuid } from '../http/validators';
 
 /** A subscription or delivery id in a path: a UUID, read in lower case as the streams are named. */
 @Injectable()

@@ -20,8 +20,8 @@ function recorded(events: readonly SubscriptionEvent[]): RecordedEvent[] {
     metadata: {
       municipality: '461',
       actor: 'key-1',
-      occurredAt: NOW,
-      recordedAt: `2026-03-25T12:00:0${i}.000Z`,
+      occurredAt: `2026-03-25T12:00:0${i}.000Z`,
+      recordedAt: `2026-03-25T12:00:0${i}.500Z`,
       correlationId: 'c',
       causationId: null,
       schemaVersion: 1,
@@ -155,7 +155,7 @@ describe('alert subscriptions', () => {
     }
   });
 
-  it('folds to what the API shows, with the instants the store recorded', () => {
+  it("folds to what the API shows, with the instants of the service's clock", () => {
     const state = foldSubscription(
       recorded([
         created(),

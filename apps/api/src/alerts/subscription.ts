@@ -11,7 +11,7 @@ import type { RecordedEvent } from '@fristvagt/event-store';
 
 /**
  * One alert subscription as its stream tells it: the decider's state and what the API shows. Instants are the
- * store's `recordedAt`, as in the alerts read model, so a subscription reads the same from either.
+ * API's clock (`occurredAt`), as in the alerts read model, so a subscription reads the same from either.
  */
 export interface Subscription {
   readonly subscriptionId: string;
@@ -147,7 +147,7 @@ function change(state: Subscription, wanted: Partial<SubscriptionSettings>): Sub
 }
 
 export function evolveSubscription(state: SubscriptionState, event: RecordedEvent): SubscriptionState {
-  const at = event.metadata.recordedAt;
+  const at = event.metadata.occurredAt;
   switch (event.type) {
     case 'AlertSubscriptionCreated': {
       if (state !== null) return state;

@@ -23,6 +23,7 @@ import {
 import { ALERT_KINDS, type AlertChannel } from '@fristvagt/alerts';
 import { Roles } from '../access/principal';
 import { type CommandExchange, Exchange } from '../cases/http';
+import { correlationId } from '../http/request';
 import { READ_MODEL_LAG_HEADER } from '../obligations/obligations.controller';
 import { API_KEY_SCHEME } from '../openapi';
 import { ApiProblems } from '../problems/problem.dto';
@@ -313,7 +314,7 @@ export class SubscriptionsController {
         command,
         principal: exchange.principal,
         idempotency,
-        correlationId: this.requests.correlationId(exchange.request),
+        correlationId: correlationId(exchange.request),
       }),
     );
     if (result.replayed) exchange.response.header('Idempotent-Replayed', 'true');

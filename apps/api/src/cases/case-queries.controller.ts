@@ -9,7 +9,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '../access/principal';
-import type { HttpResponse } from './command-gateway';
+import type { HttpResponse } from '../http/request';
 import { FindCasesByCpr, GetCase } from './case-queries';
 import { CaseLookupResult, CaseView } from './dto/case.dto';
 import { CaseLookupDto } from './dto/command.dto';

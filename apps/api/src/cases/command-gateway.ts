@@ -1,38 +1,13 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { type CaseCommand, containsCprNumber } from '@fristvagt/domain';
-import { canonicalJson } from '@fristvagt/event-store';
-import type { Principal } from '../access/principal';
+import type { CaseCommand } from '@fristvagt/domain';
+import { requestHash, scopedIdempotencyKey } from '../http/idempotency';
+import { correlationId, headerOf } from '../http/request';
 import { CPR_PROTECTOR, type CprProtector } from '../personal-data/cpr-protector';
-import { inputProblem } from '../problems/input-validation';
 import type { CommandOutcome } from './dto/outcome.dto';
 import type { CommandExchange } from './http';
 import { ExecuteCaseCommand } from './execute-case-command';
-
-/** The parts of the HTTP request and reply (Fastify's, or Express's) the gateway uses. */
-export interface HttpRequest {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  readonly body?: unknown;
-}
-export interface HttpResponse {
-  status(code: number): unknown;
-  header(name: string, value: string): unknown;
-}
-
-/** One header's value, undefined when absent; a header sent twice is joined with commas, as HTTP says. */
-function headerOf(request: HttpRequest, name: string): string | undefined {
-  const value = request.headers[name.toLowerCase()];
-  return Array.isArray(value) ? value.join(',') : value;
-}
-
-export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
-
-// Printable ASCII without spaces, as Stripe and the IETF draft allow; long enough for a UUID or a ULID pair.
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * The HTTP edge of every command: reads Idempotency-Key, If-Match and X-Request-Id, runs the command
@@ -50,7 +25,7 @@ export class CommandGateway {
    * retried "open case" lands on the same stream and is recognised there.
    */
   caseIdFor({ request, principal }: CommandExchange): string {
-    return uuidV5(this.scopedKey(request, principal));
+    return uuidV5(scopedIdempotencyKey(request, principal, this.protector));
   }
 
   async execute(
@@ -64,7 +39,10 @@ export class CommandGateway {
         caseId,
         command,
         principal,
-        idempotency: { key: this.scopedKey(request, principal), request: requestHash(request) },
+        idempotency: {
+          key: scopedIdempotencyKey(request, principal, this.protector),
+          request: requestHash(request),
+        },
         ifMatch,
         correlationId: correlationId(request),
       }),
@@ -75,37 +53,6 @@ export class CommandGateway {
     if (result.replayed) response.header('Idempotent-Replayed', 'true');
     return result.outcome;
   }
-
-  /** The caller's key, hashed with a secret and the API key's id: two callers' keys never meet, and no key is stored in clear. */
-  private scopedKey(request: HttpRequest, principal: Principal): string {
-    const key = headerOf(request, IDEMPOTENCY_KEY_HEADER);
-    if (key === undefined || key === '') {
-      throw inputProblem([
-        {
-          field: IDEMPOTENCY_KEY_HEADER,
-          code: 'idempotency-key-required',
-          detail: `Every command needs an ${IDEMPOTENCY_KEY_HEADER} header; send the same key when you retry`,
-        },
-      ]);
-    }
-    if (!IDEMPOTENCY_KEY.test(key)) {
-      throw inputProblem([
-        {
-          field: IDEMPOTENCY_KEY_HEADER,
-          code: 'invalid-idempotency-key',
-          detail: `${IDEMPOTENCY_KEY_HEADER} must be 1-255 printable ASCII characters without spaces`,
-        },
-      ]);
-    }
-    return this.protector.keyedHash(`idempotency\n${principal.keyId}\n${key}`);
-  }
-}
-
-/** What makes two requests "the same": method, path and body, whatever the key order of the JSON. */
-function requestHash(request: HttpRequest): string {
-  return createHash('sha256')
-    .update(`${request.method} ${request.url.split('?')[0]}\n${canonicalJson(request.body ?? null)}`)
-    .digest('base64url');
 }
 
 /** `"5"`, `W/"5"` is not accepted: a revision is exact. A bare `5` is accepted for clients that strip quotes. */
@@ -123,12 +70,6 @@ export function parseIfMatch(header: string | undefined): bigint | null {
     );
   }
   return BigInt(match[1]);
-}
-
-/** The caller's X-Request-Id when it is a harmless token; it is stored in every event, so never a CPR number. */
-function correlationId(request: HttpRequest): string {
-  const given = headerOf(request, 'x-request-id');
-  return given !== undefined && REQUEST_ID.test(given) && !containsCprNumber(given) ? given : randomUUID();
 }
 
 // A fixed namespace for case ids (RFC 9562 name-based UUIDs, version 5).

@@ -7,7 +7,7 @@ import {
   type PipeTransform,
 } from '@nestjs/common';
 import { PRINCIPAL_PROPERTY, type Principal } from '../access/principal';
-import type { HttpRequest, HttpResponse } from './command-gateway';
+import type { HttpRequest, HttpResponse } from '../http/request';
 
 /** Everything the command gateway needs from one HTTP exchange. */
 export interface CommandExchange {

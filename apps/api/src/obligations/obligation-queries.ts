@@ -1,6 +1,5 @@
-import { HttpException, HttpStatus, Inject } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { parsePosition } from '@fristvagt/event-store';
 import { LOGGER, type Logger } from '@fristvagt/logging';
 import {
   type ObligationFilter,
@@ -9,17 +8,12 @@ import {
   ObligationsReadModel,
   OPEN_STATES,
 } from '@fristvagt/projections';
-import { inScope, type Principal } from '../access/principal';
+import type { Principal } from '../access/principal';
+import { DEFAULT_LIMIT } from '../http/query-params';
+import { logAuditorRead, municipalitiesInScope, readModelStatus } from '../http/read-models';
 import { decodeCursor, encodeCursor } from './obligation-cursor';
-import type {
-  ObligationListItem,
-  ObligationPage,
-  ObligationSummary,
-  ReadModelStatusView,
-} from './dto/obligation.dto';
+import type { ObligationListItem, ObligationPage, ObligationSummary } from './dto/obligation.dto';
 import {
-  DEFAULT_LIMIT,
-  DEFAULT_WAIT_MS,
   type ObligationFiltersDto,
   type ObligationsQueryDto,
   toUtcInstant,
@@ -57,28 +51,9 @@ const PARAMETER_NAMES = [
   'cursor',
 ] as const;
 
-/**
- * The read model's filter for a validated query: always within the principal's municipalities. Asking
- * for one outside them is refused (403) rather than silently left out, as opening a case there is.
- */
+/** The read model's filter for a validated query: always within the principal's municipalities. */
 export function obligationFilter(query: ObligationFiltersDto, principal: Principal): ObligationFilter {
-  let municipalities: readonly string[] | null;
-  if (query.municipality !== undefined) {
-    const outside = query.municipality.find((municipality) => !inScope(principal, municipality));
-    if (outside !== undefined) {
-      throw new HttpException(
-        {
-          code: 'municipality-out-of-scope',
-          field: 'municipality',
-          detail: `This API key may not read obligations of municipality ${outside}.`,
-        },
-        HttpStatus.FORBIDDEN,
-      );
-    }
-    municipalities = [...new Set(query.municipality)];
-  } else {
-    municipalities = principal.municipalities === '*' ? null : principal.municipalities;
-  }
+  const municipalities = municipalitiesInScope(query.municipality, principal, 'obligations');
   const dueAfter = toUtcInstant(query.dueAfter);
   const dueBefore = toUtcInstant(query.dueBefore);
   return {
@@ -89,31 +64,6 @@ export function obligationFilter(query: ObligationFiltersDto, principal: Princip
     ...(dueBefore !== undefined && { dueBefore }),
     ...(query.caseId !== undefined && { caseId: query.caseId.toLowerCase() }),
   };
-}
-
-/**
- * Where the read model stands, after waiting for `minPosition` when one is given. Read before the query it
- * accompanies, so the answer reflects at least this checkpoint.
- */
-async function readModelStatus(
-  readModel: ObligationsReadModel,
-  query: ObligationFiltersDto,
-): Promise<ReadModelStatusView> {
-  const position = query.minPosition === undefined ? undefined : parsePosition(query.minPosition);
-  if (position === undefined) {
-    const checkpoint = await readModel.checkpoint();
-    return { checkpoint: checkpoint.token, generation: checkpoint.generation, reached: null };
-  }
-  const { checkpoint, reached } = await readModel.waitFor(position, query.wait ?? DEFAULT_WAIT_MS);
-  return { checkpoint: checkpoint.token, generation: checkpoint.generation, reached };
-}
-
-/** Auditors' reads are themselves audited (ARCHITECTURE.md, tenancy and access): which parameters, not their values. */
-function auditRead(logger: Logger, principal: Principal, audit: string, query: object): void {
-  if (principal.role !== 'auditor') return;
-  const given = query as Partial<Record<(typeof PARAMETER_NAMES)[number], unknown>>;
-  const parameters = PARAMETER_NAMES.filter((name) => given[name] !== undefined);
-  logger.info({ audit, keyId: principal.keyId, parameters }, 'auditor read obligations');
 }
 
 @QueryHandler(ListObligations)
@@ -128,7 +78,12 @@ export class ListObligationsHandler implements IQueryHandler<ListObligations, Ob
     const cursor = query.cursor === undefined ? null : (decodeCursor(query.cursor) ?? null);
     const readModel = await readModelStatus(this.readModel, query);
     const page = await this.readModel.list(filter, cursor, query.limit ?? DEFAULT_LIMIT);
-    auditRead(this.logger, principal, 'obligations-read', query);
+    logAuditorRead(this.logger, principal, {
+      audit: 'obligations-read',
+      message: 'auditor read obligations',
+      parameters: PARAMETER_NAMES,
+      query,
+    });
     return {
       items: page.items.map(listItem),
       next: page.next === null ? null : encodeCursor(page.next),
@@ -148,7 +103,12 @@ export class SummarizeObligationsHandler implements IQueryHandler<SummarizeOblig
     const filter = obligationFilter(query, principal);
     const readModel = await readModelStatus(this.readModel, query);
     const counts = await this.readModel.summary(filter);
-    auditRead(this.logger, principal, 'obligations-summary-read', query);
+    logAuditorRead(this.logger, principal, {
+      audit: 'obligations-summary-read',
+      message: 'auditor read obligations',
+      parameters: PARAMETER_NAMES,
+      query,
+    });
     const byState: Partial<Record<ObligationReadState, number>> = {};
     for (const state of filter.states ?? OPEN_STATES) byState[state] = 0;
     for (const row of counts) byState[row.state] = (byState[row.state] ?? 0) + row.count;

@@ -10,11 +10,12 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '../access/principal';
-import type { HttpResponse } from '../cases/command-gateway';
+import type { HttpResponse } from '../http/request';
 import { API_KEY_SCHEME } from '../openapi';
 import { PROBLEM_CONTENT_TYPE } from '../problems/problem';
 import { ApiProblems, ProblemDto } from '../problems/problem.dto';
-import { ObligationPage, ObligationSummary, type ReadModelStatusView } from './dto/obligation.dto';
+import type { ReadModelStatusView } from '../http/read-models';
+import { ObligationPage, ObligationSummary } from './dto/obligation.dto';
 import { ObligationFiltersDto, ObligationsQueryDto } from './dto/obligations-query.dto';
 import { ListObligations, SummarizeObligations } from './obligation-queries';
 

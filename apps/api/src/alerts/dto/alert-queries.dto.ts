@@ -1,84 +1,49 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsInt, IsOptional } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '@fristvagt/alerts';
-import { IsKommunekode } from '../../cases/dto/validators';
-import { ReadModelStatusView } from '../../obligations/dto/obligation.dto';
-import { CHANNEL_KINDS } from './subscription-request.dto';
 import {
-  DELIVERY_KINDS,
-  InRange,
-  IsDeliveryCursor,
-  IsDeliveryKind,
-  IsDeliveryStatus,
-  IsPosition,
-  IsUuid,
-  toInteger,
-  toList,
-} from './validators';
+  CursorParam,
+  LimitParam,
+  ListParam,
+  MinPositionParam,
+  MunicipalityParam,
+  NextPageProperty,
+  WaitParam,
+} from '../../http/query-params';
+import { ReadModelStatusView } from '../../http/read-models';
+import { IsPosition, IsUuid } from '../../http/validators';
+import { decodeDeliveryCursor } from '../delivery-cursor';
+import { CHANNEL_KINDS } from './subscription-request.dto';
+import { DELIVERY_KINDS, IsDeliveryKind, IsDeliveryStatus } from './validators';
 
-export const DEFAULT_LIMIT = 50;
-export const MAX_LIMIT = 500;
-export const DEFAULT_WAIT_MS = 5_000;
-export const MAX_WAIT_MS = 10_000;
-const MAX_LIST_VALUES = 100;
-
-const LIST = { style: 'form', explode: true } as const;
+/** The message of a refused position, which may come from a command response or an event of the stream. */
+const FROM_FRISTVAGT = 'a position from Fristvagt';
 
 /** Read-your-writes on a read model, as on GET /v1/obligations. */
 export class ReadModelQueryDto {
-  @ApiPropertyOptional({
-    description:
-      'The `position` of a command response: the answer waits (up to `wait` ms) until the read model reflects that command. Whether it did is `readModel.reached`.',
-    example: '7801234:55',
-  })
-  @IsOptional()
-  @IsPosition()
+  @MinPositionParam(FROM_FRISTVAGT)
   minPosition?: string;
 
-  @ApiPropertyOptional({
-    description: `How long to wait for minPosition, in milliseconds (0-${MAX_WAIT_MS}); ignored without minPosition. Default ${DEFAULT_WAIT_MS}.`,
-    minimum: 0,
-    maximum: MAX_WAIT_MS,
-    default: DEFAULT_WAIT_MS,
-    type: 'integer',
-    example: 2000,
-  })
-  @IsOptional()
-  @Transform(toInteger)
-  @IsInt()
-  @InRange(0, MAX_WAIT_MS)
+  @WaitParam()
   wait?: number;
 }
 
 export class SubscriptionsQueryDto extends ReadModelQueryDto {
-  @ApiPropertyOptional({
-    description:
-      "Kommunekoder to include; repeat the parameter or separate with commas. Default: every municipality of the API key. One outside the key's scope is refused with 403 municipality-out-of-scope.",
-    type: [String],
-    ...LIST,
-    example: ['461'],
-  })
-  @IsOptional()
-  @Transform(toList)
-  @ArrayMaxSize(MAX_LIST_VALUES)
-  @IsKommunekode({ each: true })
+  @MunicipalityParam()
   municipality?: string[];
 }
 
 export class DeliveriesQueryDto extends ReadModelQueryDto {
-  @ApiPropertyOptional({
-    description:
-      '`pending` (not yet delivered, or being retried), `delivered`, `failed` (given up; admins were told). Repeat or separate with commas. Default: all.',
-    enum: DELIVERY_STATUSES,
-    isArray: true,
-    ...LIST,
-    example: ['failed'],
-  })
-  @IsOptional()
-  @Transform(toList)
-  @ArrayMaxSize(MAX_LIST_VALUES)
-  @IsDeliveryStatus({ each: true })
+  @ListParam(
+    {
+      description:
+        '`pending` (not yet delivered, or being retried), `delivered`, `failed` (given up; admins were told). Repeat or separate with commas. Default: all.',
+      enum: DELIVERY_STATUSES,
+      isArray: true,
+      example: ['failed'],
+    },
+    IsDeliveryStatus,
+  )
   status?: DeliveryStatus[];
 
   @ApiPropertyOptional({
@@ -99,42 +64,25 @@ export class DeliveriesQueryDto extends ReadModelQueryDto {
   @IsUuid('invalid-case-id')
   caseId?: string;
 
-  @ApiPropertyOptional({
-    description:
-      'Alert kinds to include (`digest` for the daily digests); repeat or separate with commas. Default: all.',
-    enum: DELIVERY_KINDS,
-    isArray: true,
-    ...LIST,
-    example: ['breached'],
-  })
-  @IsOptional()
-  @Transform(toList)
-  @ArrayMaxSize(MAX_LIST_VALUES)
-  @IsDeliveryKind({ each: true })
+  @ListParam(
+    {
+      description:
+        'Alert kinds to include (`digest` for the daily digests); repeat or separate with commas. Default: all.',
+      enum: DELIVERY_KINDS,
+      isArray: true,
+      example: ['breached'],
+    },
+    IsDeliveryKind,
+  )
   kind?: string[];
 
-  @ApiPropertyOptional({
-    description: `Deliveries per page (1-${MAX_LIMIT}). Default ${DEFAULT_LIMIT}.`,
-    minimum: 1,
-    maximum: MAX_LIMIT,
-    default: DEFAULT_LIMIT,
-    type: 'integer',
-    example: 100,
-  })
-  @IsOptional()
-  @Transform(toInteger)
-  @IsInt()
-  @InRange(1, MAX_LIMIT)
+  @LimitParam('Deliveries')
   limit?: number;
 
-  @ApiPropertyOptional({
-    description:
-      'The `next` of the previous page, unchanged (opaque); send the same filters with it. Absent: the first page.',
-    example:
-      'eyJjcmVhdGVkQXQiOiIyMDI2LTAzLTI1VDEyOjAwOjAxLjIwNDUxMloiLCJkZWxpdmVyeUlkIjoiOWMxZDJlM2YtNGE1Yi01YzZkLThlN2YtMGExYjJjM2Q0ZTVmIn0',
-  })
-  @IsOptional()
-  @IsDeliveryCursor()
+  @CursorParam(
+    decodeDeliveryCursor,
+    'eyJjcmVhdGVkQXQiOiIyMDI2LTAzLTI1VDEyOjAwOjAxLjIwNDUxMloiLCJkZWxpdmVyeUlkIjoiOWMxZDJlM2YtNGE1Yi01YzZkLThlN2YtMGExYjJjM2Q0ZTVmIn0',
+  )
   cursor?: string;
 }
 
@@ -145,7 +93,7 @@ export class AlertStreamQueryDto {
     example: '7801234:55',
   })
   @IsOptional()
-  @IsPosition()
+  @IsPosition(FROM_FRISTVAGT)
   lastEventId?: string;
 }
 
@@ -212,12 +160,7 @@ export class AlertDeliveryDto {
 export class AlertDeliveryPageDto {
   @ApiProperty({ type: [AlertDeliveryDto], description: 'Newest first.' })
   items!: AlertDeliveryDto[];
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    description: 'Pass as `cursor`, with the same filters, for the next page; null on the last page.',
-    example: null,
-  })
+  @NextPageProperty()
   next!: string | null;
   @ApiProperty({ type: ReadModelStatusView })
   readModel!: ReadModelStatusView;

@@ -17,7 +17,8 @@ import {
 import { ALERT_KINDS, type AlertKind } from '@fristvagt/alerts';
 import { RULE_IDS, type RuleId } from '@fristvagt/domain';
 import { HasNoCprNumber, IsKommunekode } from '../../cases/dto/validators';
-import { InRange, IsAlertKind, IsEmailAddress, IsRuleId, MAX_EMAIL_LENGTH, OnlyForKind } from './validators';
+import { InRange, IsRuleId } from '../../http/validators';
+import { IsAlertKind, IsEmailAddress, MAX_EMAIL_LENGTH, OnlyForKind } from './validators';
 
 export const CHANNEL_KINDS = ['webhook', 'email'] as const;
 export const DEFAULT_OVERLAP_HOURS = 24;

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ALERT_KINDS, type AlertChannel, type AlertKind } from '@fristvagt/alerts';
 import { RULE_IDS } from '@fristvagt/domain';
-import { ReadModelStatusView } from '../../obligations/dto/obligation.dto';
+import { ReadModelStatusView } from '../../http/read-models';
 import { CHANNEL_KINDS } from './subscription-request.dto';
 
 export class ChannelView {

@@ -2,6 +2,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { Basis } from '@fristvagt/domain';
 import { OBLIGATION_STATES, type ObligationReadState } from '@fristvagt/projections';
 import { SubjectView } from '../../cases/dto/outcome.dto';
+import { NextPageProperty } from '../../http/query-params';
+import { ReadModelStatusView } from '../../http/read-models';
 import { BASES, RulePackRefDto } from '../../rules/dto/rule-catalogue.dto';
 
 /**
@@ -75,43 +77,13 @@ export class ObligationListItem {
   fulfilledLate!: boolean;
 }
 
-/** How far the read model that answered has read the global log. */
-export class ReadModelStatusView {
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    description:
-      'The position of the last event the answer reflects (commit:prepare, comparable with a command’s `position`); null before the first event.',
-    example: '7801234:55',
-  })
-  checkpoint!: string | null;
-  @ApiProperty({
-    description: 'The read model generation that answered; it changes when a rebuild takes over.',
-    example: 1,
-  })
-  generation!: number;
-  @ApiProperty({
-    type: Boolean,
-    nullable: true,
-    description:
-      'Whether `minPosition` was reached within `wait`; null when no minPosition was given. When false the answer is still 200, with the header Fristvagt-Read-Model-Lag: behind.',
-    example: true,
-  })
-  reached!: boolean | null;
-}
-
 export class ObligationPage {
   @ApiProperty({
     type: [ObligationListItem],
     description: 'Soonest due first; obligations without a due last.',
   })
   items!: ObligationListItem[];
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    description: 'Pass as `cursor`, with the same filters, for the next page; null on the last page.',
-    example: null,
-  })
+  @NextPageProperty()
   next!: string | null;
   @ApiProperty({ type: ReadModelStatusView })
   readModel!: ReadModelStatusView;
