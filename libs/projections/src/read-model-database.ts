@@ -1,8 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Client, Pool, type PoolClient } from 'pg';
-import { describePostgresUrl, type SqlDriver, type SqlTransaction } from '@fristvagt/event-store';
+import { Client, Pool } from 'pg';
+import {
+  describePostgresUrl,
+  PgPoolDriver,
+  type SqlDriver,
+  type SqlTransaction,
+} from '@fristvagt/event-store';
 
 /**
  * Where read models live: a PostgreSQL database (the event store's own, or DATABASE_URL's beside
@@ -37,34 +42,17 @@ class PostgresReadModelDatabase implements ReadModelDatabase {
   readonly adapter = 'postgres' as const;
 
   constructor(
-    private readonly pool: Pool,
+    private readonly driver: PgPoolDriver,
     private readonly url: string,
     readonly location: string,
   ) {}
 
-  async query(text: string, params: readonly unknown[] = []): Promise<unknown[][]> {
-    return (await this.pool.query<unknown[]>({ text, values: params as unknown[], rowMode: 'array' })).rows;
+  query(text: string, params: readonly unknown[] = []): Promise<unknown[][]> {
+    return this.driver.query(text, params);
   }
 
-  async transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
-    const client: PoolClient = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await fn({
-        query: async (text, params = []) =>
-          (await client.query<unknown[]>({ text, values: params as unknown[], rowMode: 'array' })).rows,
-        exec: async (sql) => {
-          await client.query(sql);
-        },
-      });
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    return this.driver.transaction(fn);
   }
 
   async tryLeadership(key: bigint): Promise<Leadership | null> {
@@ -109,7 +97,7 @@ class PostgresReadModelDatabase implements ReadModelDatabase {
   }
 
   close(): Promise<void> {
-    return this.pool.end();
+    return this.driver.close();
   }
 }
 
@@ -175,7 +163,8 @@ export async function openPostgresReadModels(
   });
   // An idle connection that breaks (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
-  const db = new PostgresReadModelDatabase(pool, url, describePostgresUrl(url));
+  const location = describePostgresUrl(url);
+  const db = new PostgresReadModelDatabase(new PgPoolDriver(pool, location), url, location);
   try {
     await db.query('SELECT 1');
   } catch (error) {

@@ -27,7 +27,8 @@ export function describePostgresUrl(connectionString: string): string {
   }
 }
 
-class PgPoolDriver implements SqlDriver {
+/** The SqlDriver over a pg pool; also what read models in the same database run on. */
+export class PgPoolDriver implements SqlDriver {
   readonly adapter = 'postgres' as const;
 
   constructor(
