@@ -46,11 +46,16 @@ async function logCount(db: TestDatabase): Promise<number> {
   }
 }
 
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+async function waitUntil(
+  condition: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+  pollMs = 50,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, pollMs));
   }
 }
 
@@ -69,6 +74,9 @@ async function projectAll(runner: ProjectionRunner, db: ReadModelDatabase, total
     `the projection to apply all ${total} events`,
   );
 }
+
+/** Cases of the exactly-once test: four events each. */
+const CASES = 3_000;
 
 describe('projection runner on PostgreSQL', () => {
   let database: TestDatabase;
@@ -94,7 +102,7 @@ describe('projection runner on PostgreSQL', () => {
       ['-r', resolve(ROOT, 'test/support/ts-register.js'), resolve(__dirname, 'projector-child.ts')],
       {
         cwd: ROOT,
-        env: { ...process.env, DATABASE_URL: database.url, BATCH: String(batch) },
+        env: { ...process.env, DATABASE_URL: database.url, BATCH: String(batch), APPLY_DELAY_MS: '10' },
         stdio: ['ignore', 'ignore', 'inherit'],
       },
     );
@@ -107,9 +115,11 @@ describe('projection runner on PostgreSQL', () => {
   }
 
   it('applies every event exactly once although its process is killed -9 five times mid-batch', async () => {
-    await seedCases(store, 1_500);
+    // Enough log, in small enough batches, that five short lives cannot apply it all: each life is killed
+    // within about 50 ms of its first batch.
+    await seedCases(store, CASES);
     const total = await logCount(database);
-    const spawnChild = () => spawnProjector(100);
+    const spawnChild = () => spawnProjector(20);
     const db = await readModels();
     const applied = async () => {
       const registry = await readRegistry(db, 'obligations').catch(() => null);
@@ -122,8 +132,8 @@ describe('projection runner on PostgreSQL', () => {
     let child: ChildProcess = spawnChild();
     while (kills < 5) {
       const before = await applied();
-      await waitUntil(async () => (await applied()) > before, 30_000, 'the projection to make progress');
-      await new Promise((r) => setTimeout(r, Math.random() * 100));
+      await waitUntil(async () => (await applied()) > before, 30_000, 'the projection to make progress', 5);
+      await new Promise((r) => setTimeout(r, Math.random() * 40));
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
       kills++;
@@ -145,7 +155,7 @@ describe('projection runner on PostgreSQL', () => {
     const rows = await db.query(
       `SELECT count(*), count(DISTINCT case_id) FROM read_models.obligations_g${registry!.active!.generation}`,
     );
-    expect(rows[0].map(Number)).toEqual([1_500, 1_500]);
+    expect(rows[0].map(Number)).toEqual([CASES, CASES]);
     const revisions = await db.query(
       `SELECT count(*) FROM read_models.case_summaries_g${registry!.active!.generation} WHERE revision <> 3`,
     );
