@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import { verifyWebhook } from '@fristvagt/alerts';
 import { cprFor } from '../support/api';
@@ -102,16 +101,7 @@ describe.each(BACKENDS)('alerts on %s', (backend) => {
     }
   }
 
-  async function post(token: string, path: string, body: object): Promise<Record<string, unknown>> {
-    const response = await app.http
-      .post(path)
-      .set('Authorization', `Bearer ${token}`)
-      .set('Idempotency-Key', randomUUID())
-      .send(body);
-    if (response.status >= 300)
-      throw new Error(`${path}: ${response.status} ${JSON.stringify(response.body)}`);
-    return response.body as Record<string, unknown>;
-  }
+  const post = (token: string, path: string, body: object) => app.post(token, path, body);
 
   async function notification(occurredAt: string): Promise<string> {
     const opened = await post(integration, '/v1/cases', {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { cprFor } from '../support/api';
 import { type DeadlineApp, startDeadlineApp } from '../support/deadline-app';
 import { type Receiver, startReceiver, verifyLikeTheDocs } from './receivers';
@@ -36,16 +35,7 @@ describe('the daily digest (embedded)', () => {
     await receiver?.close();
   }, 60_000);
 
-  async function post(token: string, path: string, body: object): Promise<Record<string, unknown>> {
-    const response = await app.http
-      .post(path)
-      .set('Authorization', `Bearer ${token}`)
-      .set('Idempotency-Key', randomUUID())
-      .send(body);
-    if (response.status >= 300)
-      throw new Error(`${path}: ${response.status} ${JSON.stringify(response.body)}`);
-    return response.body as Record<string, unknown>;
-  }
+  const post = (token: string, path: string, body: object) => app.post(token, path, body);
 
   async function caseWithNotification(token: string, receivedAt: string): Promise<string> {
     const opened = await post(token, '/v1/cases', {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { type DeadlineApp, type DeadlineBackend, startDeadlineApp } from '../support/deadline-app';
 import { cprFor } from '../support/api';
 
@@ -28,16 +27,7 @@ describe.each(BACKENDS)('deadlines on %s', (backend) => {
     await app?.close();
   }, 60_000);
 
-  async function post(path: string, body: object): Promise<Record<string, unknown>> {
-    const response = await app.http
-      .post(path)
-      .set('Authorization', `Bearer ${token}`)
-      .set('Idempotency-Key', randomUUID())
-      .send(body);
-    if (response.status >= 300)
-      throw new Error(`${path}: ${response.status} ${JSON.stringify(response.body)}`);
-    return response.body as Record<string, unknown>;
-  }
+  const post = (path: string, body: object) => app.post(token, path, body);
 
   async function openCaseWithNotification(): Promise<string> {
     const opened = await post('/v1/cases', {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +36,8 @@ export interface DeadlineApp {
   readonly clock: ShiftedClock;
   readonly backend: DeadlineBackend;
   key(role: 'integration' | 'supervisor', municipalities: readonly string[]): Promise<string>;
+  /** POSTs a JSON command with a fresh Idempotency-Key; throws with the problem on anything but 2xx. */
+  post(token: string, path: string, body: object): Promise<Record<string, unknown>>;
   /** Waits until the case stream holds an event of `type` (polling), or fails after `timeoutMs`. */
   waitForEvent(caseId: string, type: string, timeoutMs: number): Promise<RecordedEvent>;
   logs(): string;
@@ -80,14 +82,26 @@ export async function startDeadlineApp(
     throw error;
   });
   const store = running.app.get<EventStore>(EVENT_STORE);
+  const http = request(running.url);
   const keys = running.app.get<ApiKeyStore>(API_KEY_STORE);
   return {
     running,
-    http: request(running.url),
+    http,
     store,
     clock,
     backend,
     key: async (role, municipalities) => (await keys.create({ role, municipalities }, clock.now())).token,
+    post: async (token, path, body) => {
+      const response = await http
+        .post(path)
+        .set('Authorization', `Bearer ${token}`)
+        .set('Idempotency-Key', randomUUID())
+        .send(body);
+      if (response.status >= 300) {
+        throw new Error(`${path}: ${response.status} ${JSON.stringify(response.body)}`);
+      }
+      return response.body as Record<string, unknown>;
+    },
     waitForEvent: async (caseId, type, timeoutMs) => {
       const until = Date.now() + timeoutMs;
       for (;;) {

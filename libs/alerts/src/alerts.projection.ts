@@ -5,7 +5,7 @@ import type {
   ObligationOpened,
 } from '@fristvagt/domain';
 import type { RecordedEvent, SqlTransaction } from '@fristvagt/event-store';
-import type { Projection, TableNames } from '@fristvagt/projections';
+import { bareName, type Projection, type TableNames } from '@fristvagt/projections';
 import type { AlertChannel, AlertKind, ObligationAlert } from './alert';
 import {
   DELIVERY_STREAM_PREFIX,
@@ -49,8 +49,8 @@ export function alertsProjection(options: AlertsProjectionOptions): Projection {
     tables: ['subscriptions', 'alert_obligations', 'deliveries'],
 
     async setup(tx: SqlTransaction, t: TableNames): Promise<void> {
-      const d = t.deliveries.slice(t.deliveries.indexOf('.') + 1);
-      const s = t.subscriptions.slice(t.subscriptions.indexOf('.') + 1);
+      const d = bareName(t.deliveries);
+      const s = bareName(t.subscriptions);
       await tx.exec(`
 CREATE TABLE ${t.subscriptions} (
   subscription_id      text        PRIMARY KEY,
@@ -180,6 +180,8 @@ class AlertsBatch {
 
   /** Reads what the batch refers to: every subscription (few), and the obligations its alert events name. */
   async load(events: readonly RecordedEvent[]): Promise<void> {
+    // Most batches (facts, obligations opened, delivery outcomes) need no subscription at all.
+    if (!events.some(needsSubscriptions)) return;
     const rows = await this.tx.query(
       `SELECT subscription_id, municipality, channel, rule_ids, kinds, digest, secret_version, previous_version,
               previous_valid_until, created_by, created_at, updated_at, removed_at FROM ${this.t.subscriptions}`,
@@ -549,6 +551,13 @@ class AlertsBatch {
 }
 
 const ALERTING_EVENTS = new Set(['ObligationDueSoon', 'ObligationBreached', 'ObligationFulfilled']);
+
+/** Events whose effect depends on the subscriptions: their own, digests, and alert-worthy obligation events. */
+function needsSubscriptions(event: RecordedEvent): boolean {
+  if (event.streamName.startsWith(SUBSCRIPTION_STREAM_PREFIX)) return true;
+  if (event.streamName.startsWith(DELIVERY_STREAM_PREFIX)) return event.type === 'AlertDigestPrepared';
+  return event.streamName.startsWith(CASE_STREAM_PREFIX) && ALERTING_EVENTS.has(event.type);
+}
 
 const SEPARATOR = '\u001f';
 

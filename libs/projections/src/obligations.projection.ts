@@ -8,7 +8,7 @@ import type {
   ObligationWaived,
 } from '@fristvagt/domain';
 import type { RecordedEvent, SqlTransaction } from '@fristvagt/event-store';
-import type { Projection, TableNames } from './projection';
+import { bareName, type Projection, type TableNames } from './projection';
 
 /** States of an obligation as the read model shows it; the first three are the open ones. */
 export const OBLIGATION_STATES = [
@@ -113,10 +113,6 @@ CREATE INDEX IF NOT EXISTS ${c}_municipality ON ${t.case_summaries} (municipalit
     await batch.write(tx, t);
   },
 };
-
-function bareName(qualified: string): string {
-  return qualified.slice(qualified.indexOf('.') + 1);
-}
 
 interface OpenedRow {
   caseId: string;

@@ -28,6 +28,11 @@ export interface Projection {
 /** Base table name → the qualified name of one generation's table. */
 export type TableNames = Readonly<Record<string, string>>;
 
+/** A qualified table name without its schema, for naming the table's indexes. */
+export function bareName(qualified: string): string {
+  return qualified.slice(qualified.indexOf('.') + 1);
+}
+
 export function tableNames(
   projection: Pick<Projection, 'tables'>,
   schema: string,

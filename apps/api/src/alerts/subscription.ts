@@ -1,37 +1,19 @@
 import type {
-  AlertChannel,
-  AlertKind,
   AlertSubscriptionChanged,
   AlertSubscriptionCreated,
   SubscriptionEvent,
   SubscriptionSettings,
+  SubscriptionView,
   WebhookSecretRotated,
 } from '@fristvagt/alerts';
 import type { RecordedEvent } from '@fristvagt/event-store';
 
 /**
- * One alert subscription as its stream tells it: the decider's state and what the API shows. Instants are the
- * API's clock (`occurredAt`), as in the alerts read model, so a subscription reads the same from either.
+ * One alert subscription as its stream tells it: the decider's state and what the API shows, the same shape as
+ * the alerts read model's. Instants are the API's clock (`occurredAt`), as in the read model, so a
+ * subscription reads the same from either.
  */
-export interface Subscription {
-  readonly subscriptionId: string;
-  readonly municipality: string;
-  readonly channel: AlertChannel;
-  /** Only these rules; null: every rule. */
-  readonly ruleIds: readonly string[] | null;
-  readonly kinds: readonly AlertKind[];
-  readonly digest: boolean;
-  /** Webhooks: the version of the current signing secret; null for e-mail. */
-  readonly secretVersion: number | null;
-  /** During a rotation's overlap: the version that still signs, and until when. */
-  readonly previousVersion: number | null;
-  readonly previousValidUntil: string | null;
-  /** The key id that created it. */
-  readonly createdBy: string;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly removedAt: string | null;
-}
+export type Subscription = SubscriptionView;
 
 export type SubscriptionState = Subscription | null;
 
