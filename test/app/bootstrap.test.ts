@@ -153,11 +153,11 @@ describe('bootstrap', () => {
 
       expect(response.headers['content-type']).toBe('application/problem+json; charset=utf-8');
       expect(response.body).toEqual({
-        type: 'about:blank',
+        type: 'urn:fristvagt:problem:route-not-found',
         title: 'Not Found',
         status: 404,
-        detail: 'Cannot GET /nowhere',
-        code: 'not-found',
+        detail: 'No route of this API matches the method and path.',
+        code: 'route-not-found',
       });
     });
 

@@ -124,7 +124,7 @@ describe('HTTP errors outside the controllers', () => {
       .send(jsonOf(JSON_BODY_LIMIT_BYTES - 1024))
       .expect(404);
 
-    expect(response.body).toMatchObject({ code: 'not-found', detail: 'Cannot POST /nowhere' });
+    expect(response.body).toMatchObject({ code: 'route-not-found' });
   });
 
   it.each([
@@ -154,16 +154,16 @@ describe('HTTP errors outside the controllers', () => {
     await post('/nowhere').expect(404);
   });
 
-  it('answers an unknown route with 404 problem+json', async () => {
+  it('answers an unknown route with 404 problem+json that does not repeat the path', async () => {
     const response = await request(running.app.getHttpServer()).get('/v1/nowhere').expect(404);
 
     expect(response.headers['content-type']).toBe(PROBLEM_JSON);
     expect(response.body).toEqual({
-      type: 'about:blank',
+      type: 'urn:fristvagt:problem:route-not-found',
       title: 'Not Found',
       status: 404,
-      detail: 'Cannot GET /v1/nowhere',
-      code: 'not-found',
+      detail: 'No route of this API matches the method and path.',
+      code: 'route-not-found',
     });
   });
 

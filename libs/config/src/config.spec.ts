@@ -1,5 +1,5 @@
-import { resolve } from 'node:path';
-import { ConfigError, loadConfig } from './config';
+import { join, resolve } from 'node:path';
+import { ConfigError, loadConfig, repositoryRoot } from './config';
 
 const KEY_A = Buffer.alloc(32, 0xa1);
 const KEY_B = Buffer.alloc(32, 0xb2);
@@ -47,6 +47,7 @@ describe('loadConfig', () => {
       },
       projectionMaxLagMs: 30_000,
       clockOffsetMs: 0,
+      factClockSkewMs: 300_000,
       alerts: {
         smtpFrom: 'Fristvagt <fristvagt@localhost>',
         publicUrl: 'http://127.0.0.1:3000',
@@ -57,6 +58,52 @@ describe('loadConfig', () => {
         retryMaxDelayMs: 600_000,
         digestAt: '07:00',
       },
+      web: {
+        assetsDir: join(resolve(__dirname, '..', '..', '..'), 'dist', 'web'),
+        sessionIdleTimeoutMs: 30 * 60_000,
+        sessionMaxAgeMs: 8 * 3_600_000,
+        secureCookies: false,
+      },
+    });
+  });
+
+  describe('the web page', () => {
+    it('reads the assets folder against the working directory, the session limits and the cookie flag', () => {
+      expect(
+        loadConfig({
+          WEB_ASSETS_DIR: 'build/page',
+          SESSION_IDLE_TIMEOUT: '10m',
+          SESSION_MAX_AGE: '12h',
+          SESSION_COOKIE_SECURE: 'true',
+        }).web,
+      ).toEqual({
+        assetsDir: resolve('build/page'),
+        sessionIdleTimeoutMs: 600_000,
+        sessionMaxAgeMs: 12 * 3_600_000,
+        secureCookies: true,
+      });
+    });
+
+    it('finds the built page in the repository, from the sources and from dist/ alike', () => {
+      const root = resolve(__dirname, '..', '..', '..');
+      expect(repositoryRoot(__dirname)).toBe(root);
+      expect(repositoryRoot(join(root, 'dist', 'libs', 'config', 'src'))).toBe(root);
+    });
+
+    it('makes the session cookie Secure in production unless told otherwise', () => {
+      expect(loadConfig({ NODE_ENV: 'production', ...CPR_ENV }).web.secureCookies).toBe(true);
+      expect(
+        loadConfig({ NODE_ENV: 'production', SESSION_COOKIE_SECURE: 'off', ...CPR_ENV }).web.secureCookies,
+      ).toBe(false);
+    });
+
+    it.each([
+      ['SESSION_IDLE_TIMEOUT', 'soon'],
+      ['SESSION_IDLE_TIMEOUT', '30s'],
+      ['SESSION_MAX_AGE', '0'],
+      ['SESSION_COOKIE_SECURE', 'maybe'],
+    ])('refuses %s=%s naming the variable', (variable, value) => {
+      expect(configError({ [variable]: value }).message).toMatch(new RegExp(`^${variable}: `));
     });
   });
 
@@ -195,6 +242,34 @@ describe('loadConfig', () => {
       expect(configError({ NODE_ENV: 'production', CLOCK_OFFSET_MS: '1000', ...CPR_ENV }).message).toMatch(
         /^CLOCK_OFFSET_MS: must not be set when NODE_ENV=production/,
       );
+    });
+  });
+
+  describe('plausible time of facts', () => {
+    it('tolerates facts 5 minutes ahead by default and takes the earliest fact date from the rule pack', () => {
+      const config = loadConfig({});
+      expect(config.factClockSkewMs).toBe(300_000);
+      expect(config).not.toHaveProperty('earliestFactDate');
+    });
+
+    it('reads FACT_CLOCK_SKEW as a duration (0 allowed) and EARLIEST_FACT_DATE as a calendar date', () => {
+      expect(loadConfig({ FACT_CLOCK_SKEW: '0' }).factClockSkewMs).toBe(0);
+      expect(loadConfig({ FACT_CLOCK_SKEW: '90s', EARLIEST_FACT_DATE: '2014-10-01' })).toMatchObject({
+        factClockSkewMs: 90_000,
+        earliestFactDate: '2014-10-01',
+      });
+      expect(loadConfig({ EARLIEST_FACT_DATE: '2000-02-29' }).earliestFactDate).toBe('2000-02-29');
+    });
+
+    it.each([
+      ['FACT_CLOCK_SKEW', '5 minutes'],
+      ['FACT_CLOCK_SKEW', '-1m'],
+      ['EARLIEST_FACT_DATE', '2001-02-29'],
+      ['EARLIEST_FACT_DATE', '1998-13-01'],
+      ['EARLIEST_FACT_DATE', '1998-07-01T00:00:00Z'],
+      ['EARLIEST_FACT_DATE', '0000-01-01'],
+    ])('refuses %s=%s naming the variable', (variable, value) => {
+      expect(configError({ [variable]: value }).message).toMatch(new RegExp(`^${variable}: `));
     });
   });
 

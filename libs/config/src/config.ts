@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { redactUrl, urlScheme } from './redact-url';
 
 export const ROLES = ['all', 'api', 'worker'] as const;
@@ -97,6 +98,21 @@ export interface AlertsConfig {
   readonly webhookSigningKey?: Buffer;
 }
 
+/** The supervisors' web page at /app and the sessions it signs in with (apps/api/src/web). */
+export interface WebConfig {
+  /**
+   * WEB_ASSETS_DIR: the built page (index.html and assets/), absolute. Default `dist/web` of the repository,
+   * where `npm run build` puts it; a relative value is resolved against the working directory.
+   */
+  readonly assetsDir: string;
+  /** SESSION_IDLE_TIMEOUT: a session unused this long ends (default 30m; its last use is recorded to the minute). */
+  readonly sessionIdleTimeoutMs: number;
+  /** SESSION_MAX_AGE: a session ends this long after sign-in, however busy (default 8h). */
+  readonly sessionMaxAgeMs: number;
+  /** SESSION_COOKIE_SECURE: the session cookie is `Secure` and `__Host-` prefixed (default on in production only). */
+  readonly secureCookies: boolean;
+}
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -132,7 +148,18 @@ export interface Config {
    * Refused in production. Default 0.
    */
   readonly clockOffsetMs: number;
+  /**
+   * FACT_CLOCK_SKEW: how far a command's occurredAt may lie ahead of the clock, for callers whose clock runs a
+   * little fast; a fact further ahead is refused as `occurred-in-future` (default 5m).
+   */
+  readonly factClockSkewMs: number;
+  /**
+   * EARLIEST_FACT_DATE: no fact may fall on a local date before this one (YYYY-MM-DD); unset, the first day
+   * any rule of the pack is in effect (1998-07-01).
+   */
+  readonly earliestFactDate?: string;
   readonly alerts: AlertsConfig;
+  readonly web: WebConfig;
 }
 
 /** One variable that failed validation. `message` never contains the variable's secret parts. */
@@ -151,8 +178,9 @@ export class ConfigError extends Error {
 }
 
 /**
- * Reads and validates the configuration. Pure apart from resolving DATA_DIR against the working
- * directory; throws ConfigError naming every variable at fault. An empty variable counts as unset.
+ * Reads and validates the configuration. Pure apart from resolving DATA_DIR and WEB_ASSETS_DIR against the
+ * working directory (and finding the repository for WEB_ASSETS_DIR's default); throws ConfigError naming every
+ * variable at fault. An empty variable counts as unset.
  */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const issues: ConfigIssue[] = [];
@@ -217,6 +245,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     else if (nodeEnv === 'production') fail('CLOCK_OFFSET_MS', 'must not be set when NODE_ENV=production');
     else clockOffsetMs = Number(rawOffset);
   }
+  const factClockSkewMs = duration(read('FACT_CLOCK_SKEW'), 5 * 60_000, 0, (message) =>
+    fail('FACT_CLOCK_SKEW', message),
+  );
+  const earliestFactDate = read('EARLIEST_FACT_DATE');
+  if (earliestFactDate !== undefined && !isCalendarDate(earliestFactDate)) {
+    fail('EARLIEST_FACT_DATE', `must be an existing calendar date, YYYY-MM-DD, got "${earliestFactDate}"`);
+  }
 
   const smtpUrl = connectionUrl(read('SMTP_URL'), ['smtp', 'smtps'], (message) => fail('SMTP_URL', message));
   const smtpFrom = read('SMTP_FROM') ?? 'Fristvagt <fristvagt@localhost>';
@@ -255,6 +290,19 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (signingKey === undefined && nodeEnv === 'production') {
     fail('WEBHOOK_SIGNING_KEY', 'is required when NODE_ENV=production (a development key is refused)');
   }
+
+  const rawAssetsDir = read('WEB_ASSETS_DIR');
+  const assetsDir =
+    rawAssetsDir === undefined ? join(repositoryRoot(), 'dist', 'web') : resolve(rawAssetsDir);
+  const sessionIdleTimeoutMs = duration(read('SESSION_IDLE_TIMEOUT'), 30 * 60_000, 60_000, (message) =>
+    fail('SESSION_IDLE_TIMEOUT', message),
+  );
+  const sessionMaxAgeMs = duration(read('SESSION_MAX_AGE'), 8 * HOUR_MS, 60_000, (message) =>
+    fail('SESSION_MAX_AGE', message),
+  );
+  const secureCookies = flag(read('SESSION_COOKIE_SECURE'), nodeEnv === 'production', (message) =>
+    fail('SESSION_COOKIE_SECURE', message),
+  );
 
   if (issues.length > 0) throw new ConfigError(issues);
 
@@ -304,6 +352,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     projectionMaxLagMs: projectionMaxLagMs!,
     ...(warningLeadMs !== undefined && { warningLeadMs }),
     clockOffsetMs,
+    factClockSkewMs: factClockSkewMs!,
+    ...(earliestFactDate !== undefined && { earliestFactDate }),
     alerts: {
       ...(smtpUrl !== undefined && { smtpUrl }),
       smtpFrom,
@@ -316,7 +366,38 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       digestAt,
       ...(signingKey?.ok === true && { webhookSigningKey: signingKey.value }),
     },
+    web: {
+      assetsDir,
+      sessionIdleTimeoutMs: sessionIdleTimeoutMs!,
+      sessionMaxAgeMs: sessionMaxAgeMs!,
+      secureCookies: secureCookies!,
+    },
   };
+}
+
+/**
+ * The folder of Fristvagt's package.json, found by walking up from this file, so that it is the same from the
+ * TypeScript sources (tests) and from dist/ (`npm start`); the working directory when there is none.
+ */
+export function repositoryRoot(from: string = __dirname): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown };
+      if (pkg.name === 'fristvagt') return dir;
+    } catch {
+      // no package.json here: keep walking up
+    }
+    if (dirname(dir) === dir) return process.cwd();
+  }
+}
+
+/** YYYY-MM-DD naming a day that exists (years 0001-9999). */
+function isCalendarDate(raw: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw);
+  if (match === null || Number(match[1]) < 1) return false;
+  const date = new Date(Date.UTC(2000, Number(match[2]) - 1, Number(match[3])));
+  date.setUTCFullYear(Number(match[1]));
+  return date.toISOString().slice(5, 10) === `${match[2]}-${match[3]}`;
 }
 
 function flag(

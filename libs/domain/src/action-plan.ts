@@ -14,6 +14,7 @@ import {
   type FactEvent,
   type PlanScope,
 } from './events';
+import { notBefore, type Cause } from './plausible-time';
 import type { CaseState, OpenedCaseState } from './state';
 import {
   identifier,
@@ -28,7 +29,11 @@ import {
 
 type ActionPlanFact = Extract<FactEvent, { type: 'PlanAdopted' | 'PlanRevised' | 'PlanRevisionAssessed' }>;
 
-function scopeChecks(state: CaseState, scope: PlanScopeInput): Array<() => Check> {
+/**
+ * The scope must exist on the case, and a plan fact scoped to it answers it: it may not precede the
+ * notification's receipt, the council's convocation or the measure's decision.
+ */
+function scopeChecks(state: CaseState, scope: PlanScopeInput, occurredAt: string): Array<() => Check> {
   const known =
     (
       id: string | null | undefined,
@@ -40,13 +45,22 @@ function scopeChecks(state: CaseState, scope: PlanScopeInput): Array<() => Check
       id === undefined || id === null || Object.hasOwn(records, id)
         ? undefined
         : domainError(code, `No ${field.replace('Id', '')} with this id on the case`, field);
+  const cause = (id: string | null | undefined, find: (id: string) => Cause) => (): Check =>
+    id === undefined || id === null ? undefined : notBefore(occurredAt, find(id));
   return [
     () => optionalIdentifier(scope.councilId, 'councilId'),
     known(scope.councilId, state.councils, 'council-not-found', 'councilId'),
+    cause(scope.councilId, (id) => ({ type: 'CouncilConvened', id, at: state.councils[id].convenedAt })),
     () => optionalIdentifier(scope.documentationId, 'documentationId'),
     known(scope.documentationId, state.documentation, 'documentation-not-found', 'documentationId'),
+    cause(scope.documentationId, (id) => ({
+      type: 'PoliceDocumentationReceived',
+      id,
+      at: state.documentation[id].receivedAt,
+    })),
     () => optionalIdentifier(scope.measureId, 'measureId'),
     known(scope.measureId, state.measures, 'measure-not-found', 'measureId'),
+    cause(scope.measureId, (id) => ({ type: 'ContactPersonDecided', id, at: state.measures[id].decidedAt })),
   ];
 }
 
@@ -65,13 +79,21 @@ function knownPlan(state: CaseState, planId: string | null | undefined) {
       : domainError('plan-not-found', 'No plan with this id on the case', 'planId');
 }
 
+/** A revision or an assessment of a named plan answers its adoption. */
+function afterAdoption(state: CaseState, planId: string | null | undefined, occurredAt: string) {
+  return (): Check =>
+    planId === undefined || planId === null
+      ? undefined
+      : notBefore(occurredAt, { type: 'PlanAdopted', id: planId, at: state.plans[planId].adoptedAt });
+}
+
 export function decideAdoptPlan(command: AdoptPlan, state: OpenedCaseState): Result<ActionPlanFact> {
   const { planId, kind = 'action-plan' } = command.data;
   const valid = validate(
     () => identifier(planId, 'planId'),
     () => isNewKey(state.plans, planId, 'planId'),
     () => oneOf(kind, PLAN_KINDS, 'kind'),
-    ...scopeChecks(state, command.data),
+    ...scopeChecks(state, command.data, command.occurredAt),
   );
   if (!valid.ok) return valid;
   return ok({
@@ -86,8 +108,9 @@ export function decideRevisePlan(command: RevisePlan, state: OpenedCaseState): R
   const valid = validate(
     () => identifier(planId, 'planId'),
     knownPlan(state, planId),
+    afterAdoption(state, planId, command.occurredAt),
     () => oneOf(reason, PLAN_REVISION_REASONS, 'reason'),
-    ...scopeChecks(state, command.data),
+    ...scopeChecks(state, command.data, command.occurredAt),
   );
   if (!valid.ok) return valid;
   return ok({
@@ -105,10 +128,11 @@ export function decideAssessPlanRevision(
   const valid = validate(
     () => optionalIdentifier(planId, 'planId'),
     knownPlan(state, planId),
+    afterAdoption(state, planId, command.occurredAt),
     () => oneOf(occasion, PLAN_REVISION_REASONS, 'occasion'),
     () => oneOf(outcome, PLAN_ASSESSMENT_OUTCOMES, 'outcome'),
     () => text(reasoning, 'reasoning', 'reasoning-required'),
-    ...scopeChecks(state, command.data),
+    ...scopeChecks(state, command.data, command.occurredAt),
   );
   if (!valid.ok) return valid;
   return ok({

@@ -15,6 +15,7 @@ import { domainError, fail, ok, type Result } from './errors';
 import type { FactEvent } from './events';
 import type { ObligationIntent } from './obligations';
 import { birthday, isUnder } from './people';
+import { notBefore, type Cause } from './plausible-time';
 import type { ResolvedRules } from './rules/resolve';
 import {
   hasActiveContactPerson,
@@ -54,6 +55,17 @@ function knownRequest(state: CaseState, requestId: string | null | undefined) {
       : domainError('request-not-found', 'No aftercare request with this id on the case', 'requestId');
 }
 
+/** The request a decision answers, if it names one the case holds. */
+function requestCause(state: CaseState, requestId: string | null | undefined): Cause | undefined {
+  if (requestId === undefined || requestId === null) return undefined;
+  const request = Object.hasOwn(state.aftercareRequests, requestId)
+    ? state.aftercareRequests[requestId]
+    : undefined;
+  return request === undefined
+    ? undefined
+    : { type: 'AftercareRequested', id: requestId, at: request.requestedAt };
+}
+
 export function decideAssessAftercare(
   command: AssessAftercare,
   state: OpenedCaseState,
@@ -62,6 +74,7 @@ export function decideAssessAftercare(
   const valid = validate(
     () => optionalIdentifier(requestId, 'requestId'),
     knownRequest(state, requestId),
+    () => notBefore(command.occurredAt, requestCause(state, requestId)),
     () => boolean(offered, 'offered'),
     () =>
       offered
@@ -109,6 +122,7 @@ export function decideGrantAftercare(
     () => isNewKey(state.aftercare, aftercareId, 'aftercareId'),
     () => optionalIdentifier(requestId, 'requestId'),
     knownRequest(state, requestId),
+    () => notBefore(command.occurredAt, requestCause(state, requestId)),
     () => localDate(startDate, 'startDate'),
   );
   if (!valid.ok) return valid;
@@ -144,7 +158,11 @@ export function decideRecordAftercareDeclined(
   state: OpenedCaseState,
 ): Result<AftercareFact> {
   const { requestId, note } = command.data;
-  const valid = validate(() => optionalIdentifier(requestId, 'requestId'), knownRequest(state, requestId));
+  const valid = validate(
+    () => optionalIdentifier(requestId, 'requestId'),
+    knownRequest(state, requestId),
+    () => notBefore(command.occurredAt, requestCause(state, requestId)),
+  );
   if (!valid.ok) return valid;
   return ok({
     type: 'AftercareDeclinedByYouth',
@@ -166,6 +184,14 @@ export function decideEndAftercare(command: EndAftercare, state: OpenedCaseState
   if (aftercare.endedAt !== null) {
     return fail(domainError('aftercare-already-ended', 'This aftercare has already ended', 'aftercareId'));
   }
+  // Against the grant, not the planned start date: support needs the youth's consent, which the youth may
+  // withdraw before the support begins.
+  const afterGrant = notBefore(command.occurredAt, {
+    type: 'AftercareGranted',
+    id: aftercareId,
+    at: aftercare.grantedAt,
+  });
+  if (afterGrant !== undefined) return fail(afterGrant);
   return ok({
     type: 'AftercareEnded',
     data: { aftercareId, reason: textOrEmpty(reason) },
@@ -188,7 +214,11 @@ export function evolveAftercare(state: CaseState, fact: AftercareFact): CaseStat
         ...state,
         aftercare: {
           ...state.aftercare,
-          [fact.data.aftercareId]: { startDate: fact.data.startDate, endedAt: null },
+          [fact.data.aftercareId]: {
+            grantedAt: fact.occurredAt,
+            startDate: fact.data.startDate,
+            endedAt: null,
+          },
         },
       };
     case 'AftercareEnded': {

@@ -71,7 +71,7 @@ describe('placements and transfers', () => {
       .thenFails('placement-not-found');
     given(placed)
       .when(cmd('EndPlacement', { placementId: 'pl-1' }, '2020-12-01T10:00:00.000Z'))
-      .thenFails('ends-before-start');
+      .thenFails('precedes-its-cause');
     given(placed)
       .when(cmd('EndPlacement', { placementId: '' }, '2021-02-01T10:00:00.000Z'))
       .thenFails('invalid-id');

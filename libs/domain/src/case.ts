@@ -8,6 +8,7 @@ import { domainError, fail, ok, type Result } from './errors';
 import type { FactEvent } from './events';
 import { aftercareAssessmentIntents, aftercareEligibilityIntents } from './aftercare';
 import type { ObligationIntent } from './obligations';
+import { bornBy, notBefore } from './plausible-time';
 import type { ResolvedRules } from './rules/resolve';
 import type { CaseState, OpenedCaseState } from './state';
 import { identifier, kommunekode, localDate, isNewKey, textOrEmpty, validate } from './validation';
@@ -45,6 +46,7 @@ export function decideOpenCase(command: OpenCase, state: CaseState): Result<Case
         : domainError('invalid-case-id', 'caseId must be a UUID', 'caseId'),
     () => kommunekode(municipality, 'municipality'),
     () => localDate(birthDate, 'birthDate'),
+    () => bornBy(birthDate, command.occurredAt),
     personReference(person),
   );
   if (!valid.ok) return valid;
@@ -82,9 +84,12 @@ export function decideEndPlacement(command: EndPlacement, state: OpenedCaseState
   if (placement.endedAt !== null) {
     return fail(domainError('placement-already-ended', 'The placement has already ended', 'placementId'));
   }
-  if (Date.parse(command.occurredAt) < Date.parse(placement.startedAt)) {
-    return fail(domainError('ends-before-start', 'A placement cannot end before it started', 'occurredAt'));
-  }
+  const afterStart = notBefore(command.occurredAt, {
+    type: 'PlacementStarted',
+    id: placementId,
+    at: placement.startedAt,
+  });
+  if (afterStart !== undefined) return fail(afterStart);
   const note = textOrEmpty(reason);
   return ok({
     type: 'PlacementEnded',

@@ -152,7 +152,7 @@ describe('CP-FOLLOWUP-1 and CP-FOLLOWUP-N: follow-ups (SEL § 70, Barnets lov §
 
   it('refuses to start a measure twice, before its decision, after its end, or when unknown', () => {
     const decided = past(decide('2025-01-02T10:00:00.000Z'));
-    given(decided).when(start('2025-01-01T10:00:00.000Z')).thenFails('starts-before-decision');
+    given(decided).when(start('2025-01-01T10:00:00.000Z')).thenFails('precedes-its-cause');
     given(decided).when(start('2025-01-03T10:00:00.000Z', 'm-2')).thenFails('measure-not-found');
     const started = later(decided, start('2025-01-10T10:00:00.000Z'));
     given(started).when(start('2025-01-11T10:00:00.000Z')).thenFails('measure-already-started');
@@ -163,7 +163,7 @@ describe('CP-FOLLOWUP-1 and CP-FOLLOWUP-N: follow-ups (SEL § 70, Barnets lov §
 
   it('refuses an end before the start, an unknown reason, or reason other without a note', () => {
     const started = past(decide('2025-01-02T10:00:00.000Z'), start('2025-01-10T10:00:00.000Z'));
-    given(started).when(end('2025-01-09T10:00:00.000Z')).thenFails('ends-before-start');
+    given(started).when(end('2025-01-09T10:00:00.000Z')).thenFails('precedes-its-cause');
     given(started)
       .when(
         cmd('EndContactPerson', { measureId: 'm-1', reason: 'bored' as never }, '2025-02-01T10:00:00.000Z'),

@@ -16,6 +16,7 @@ import { domainError, fail, ok, type Result } from './errors';
 import { CONTACT_PERSON_END_REASONS, type FactEvent } from './events';
 import { aftercareAssessmentIntents, aftercareEligibilityIntents } from './aftercare';
 import { obligationIdFor, type ObligationIntent } from './obligations';
+import { notBefore } from './plausible-time';
 import { findRule, isEnabled, type ResolvedRules } from './rules/resolve';
 import type { CaseState, MeasureState, OpenedCaseState } from './state';
 import { boolean, identifier, isNewKey, oneOf, text, textOrEmpty, validate } from './validation';
@@ -50,9 +51,11 @@ function activeMeasureAt(state: CaseState, measureId: string, occurredAt: string
   const found = measureOf(state, measureId);
   if (!found.ok) return found;
   const { startedAt, endedAt } = found.value;
-  if (startedAt === null || ms(occurredAt) < ms(startedAt)) {
+  if (startedAt === null) {
     return fail(domainError('measure-not-started', 'The measure had not started at this time', 'measureId'));
   }
+  const afterStart = notBefore(occurredAt, { type: 'ContactPersonStarted', id: measureId, at: startedAt });
+  if (afterStart !== undefined) return fail(afterStart);
   if (endedAt !== null && ms(occurredAt) > ms(endedAt)) {
     return fail(domainError('measure-ended', 'The measure had ended at this time', 'measureId'));
   }
@@ -90,11 +93,12 @@ export function decideStartContactPerson(
   if (measure.endedAt !== null) {
     return fail(domainError('measure-ended', 'The measure ended before it started', 'measureId'));
   }
-  if (ms(command.occurredAt) < ms(measure.decidedAt)) {
-    return fail(
-      domainError('starts-before-decision', 'A measure cannot start before it was decided', 'occurredAt'),
-    );
-  }
+  const afterDecision = notBefore(command.occurredAt, {
+    type: 'ContactPersonDecided',
+    id: command.data.measureId,
+    at: measure.decidedAt,
+  });
+  if (afterDecision !== undefined) return fail(afterDecision);
   return ok({
     type: 'ContactPersonStarted',
     data: { measureId: command.data.measureId },
@@ -155,9 +159,14 @@ export function decideEndContactPerson(
   if (found.value.endedAt !== null) {
     return fail(domainError('measure-already-ended', 'The measure has already ended', 'measureId'));
   }
-  if (ms(command.occurredAt) < ms(found.value.startedAt ?? found.value.decidedAt)) {
-    return fail(domainError('ends-before-start', 'A measure cannot end before it started', 'occurredAt'));
-  }
+  const { startedAt, decidedAt } = found.value;
+  const afterStart = notBefore(
+    command.occurredAt,
+    startedAt === null
+      ? { type: 'ContactPersonDecided', id: measureId, at: decidedAt }
+      : { type: 'ContactPersonStarted', id: measureId, at: startedAt },
+  );
+  if (afterStart !== undefined) return fail(afterStart);
   const valid = validate(
     () => oneOf(reason, CONTACT_PERSON_END_REASONS, 'reason'),
     () => (reason === 'other' ? text(note, 'note', 'note-required') : undefined),

@@ -1,3 +1,4 @@
+import type { LocalDate } from './calendar';
 import type { ResolvedRules } from './rules/resolve';
 import { resolveRules } from './rules/resolve';
 import type { CaseState } from './state';
@@ -10,6 +11,16 @@ export interface DecideContext {
   readonly rules: ResolvedRules;
   /** Apply `rules` as given even where the case belongs to another municipality (audit "what if"). */
   readonly pinMunicipality?: boolean;
+  /**
+   * How far a command's `occurredAt` may lie ahead of `now`, for callers whose clock runs a little fast
+   * (FACT_CLOCK_SKEW). Default DEFAULT_CLOCK_SKEW_MS, 5 minutes. See plausible-time.ts.
+   */
+  readonly clockSkewMs?: number;
+  /**
+   * No fact may fall on a local date before this one (EARLIEST_FACT_DATE). Default: the first day any rule
+   * of `rules.pack` is in effect.
+   */
+  readonly earliestFactDate?: LocalDate;
 }
 
 /** The rules as they apply to this case: the pack, resolved for the case's current municipality. */

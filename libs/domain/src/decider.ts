@@ -6,6 +6,7 @@ import {
   decideRecordAftercareDeclined,
   decideRequestAftercare,
 } from './aftercare';
+import { DateOutOfRange } from './calendar';
 import { decideEndPlacement, decideOpenCase, decideStartPlacement, decideTransferCase } from './case';
 import type { CaseCommand } from './commands';
 import {
@@ -28,6 +29,7 @@ import {
   decideRecordPoliceDocumentation,
 } from './network-council';
 import { decideCheckObligation, decideWaiveObligation } from './obligations';
+import { instantOutOfRange, plausibleOccurredAt, representable } from './plausible-time';
 import { isOpened, type CaseState, type OpenedCaseState } from './state';
 import { instant, validate } from './validation';
 
@@ -89,14 +91,33 @@ function decideFact(
 /**
  * The case decider. Validates the command against the state, then returns the fact it records followed by
  * the obligation events that fact produces (see `deriveObligations`), or a refusal with a stable code and no
- * events. Pure: the clock is `ctx.now`, the law is `ctx.rules`.
+ * events. Pure: the clock is `ctx.now`, the law is `ctx.rules`. Every command a caller sends must carry a
+ * plausible `occurredAt` (plausible-time.ts); the scheduler's CheckObligation is dated `now` by definition.
+ * Total on valid instants: a deadline the calendar cannot represent (past 9999-12-31) is the refusal
+ * `instant-out-of-range`, never an exception.
  */
 export function decideCase(command: CaseCommand, state: CaseState, ctx: DecideContext): Result<CaseEvent[]> {
   const valid = validate(
     () => instant(ctx.now, 'now'),
     () => instant(command.occurredAt, 'occurredAt'),
+    () => representable(command.occurredAt, 'occurredAt'),
+    () => (command.type === 'CheckObligation' ? undefined : plausibleOccurredAt(command, state, ctx)),
   );
   if (!valid.ok) return valid;
+  try {
+    return decideValid(command, state, ctx);
+  } catch (error) {
+    if (!(error instanceof DateOutOfRange)) throw error;
+    return fail(
+      instantOutOfRange(
+        'occurredAt',
+        'A date this fact gives (a deadline, a birthday) falls outside the years the calendar covers',
+      ),
+    );
+  }
+}
+
+function decideValid(command: CaseCommand, state: CaseState, ctx: DecideContext): Result<CaseEvent[]> {
   if (command.type === 'OpenCase') return withObligations(decideOpenCase(command, state), state, ctx);
   if (!isOpened(state)) return fail(domainError('case-not-opened', 'The case has not been opened'));
   switch (command.type) {

@@ -358,7 +358,7 @@ describe('network council refusals (no events)', () => {
   it('refuses a council held before it was convened', () => {
     given(base()).when(held('2025-03-26T10:00:00.000Z')).thenFails('council-not-convened');
     const convened = [...base(), ...given(base()).when(convene('2025-03-27T10:00:00.000Z')).events];
-    given(convened).when(held('2025-03-26T10:00:00.000Z')).thenFails('council-not-convened');
+    given(convened).when(held('2025-03-26T10:00:00.000Z')).thenFails('precedes-its-cause');
   });
 
   it('refuses a second outcome for the same council', () => {
@@ -450,7 +450,7 @@ describe('network council refusals (no events)', () => {
     const done = [...past, ...given(past).when(held('2025-03-30T10:00:00.000Z')).events];
     given(done)
       .when(cmd('RecordCouncilFollowUp', { councilId: 'council-1' }, '2025-03-29T10:00:00.000Z'))
-      .thenFails('council-not-held');
+      .thenFails('precedes-its-cause');
   });
 
   it('refuses every command on a case that is not opened', () => {

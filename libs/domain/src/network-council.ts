@@ -25,6 +25,7 @@ import {
 } from './events';
 import type { ObligationIntent } from './obligations';
 import { isUnder } from './people';
+import { notBefore, withinPlanningHorizon, type Cause } from './plausible-time';
 import { findRule, type ResolvedRules } from './rules/resolve';
 import type { CaseState, CouncilState, OpenedCaseState } from './state';
 import {
@@ -88,6 +89,17 @@ function knownDocumentation(state: CaseState, documentationId: string | null | u
         );
 }
 
+/** The police documentation a fact answers, if it names one the case holds. */
+function documentationCause(state: CaseState, documentationId: string | null | undefined): Cause | undefined {
+  if (documentationId === undefined || documentationId === null) return undefined;
+  const documentation = Object.hasOwn(state.documentation, documentationId)
+    ? state.documentation[documentationId]
+    : undefined;
+  return documentation === undefined
+    ? undefined
+    : { type: 'PoliceDocumentationReceived', id: documentationId, at: documentation.receivedAt };
+}
+
 export function decideRecordPoliceDocumentation(
   command: RecordPoliceDocumentation,
   state: OpenedCaseState,
@@ -124,6 +136,7 @@ export function decideAssessTargetGroup(
   const valid = validate(
     () => identifier(documentationId, 'documentationId'),
     knownDocumentation(state, documentationId),
+    () => notBefore(command.occurredAt, documentationCause(state, documentationId)),
     () => boolean(inTargetGroup, 'inTargetGroup'),
     () => (inTargetGroup ? undefined : text(reasoning, 'reasoning', 'reasoning-required')),
   );
@@ -145,6 +158,7 @@ export function decideConveneCouncil(
     () => isNewKey(state.councils, councilId, 'councilId'),
     () => optionalIdentifier(documentationId, 'documentationId'),
     knownDocumentation(state, documentationId),
+    () => notBefore(command.occurredAt, documentationCause(state, documentationId)),
     () => people(invitees, 'invitees', true),
     () => localDate(meetingDate, 'meetingDate'),
     () =>
@@ -155,6 +169,7 @@ export function decideConveneCouncil(
             'meetingDate',
           )
         : undefined,
+    () => withinPlanningHorizon(meetingDate, command.occurredAt, 'meetingDate'),
   );
   if (!valid.ok) return valid;
   return ok({
@@ -174,9 +189,15 @@ function convenedCouncil(state: CaseState, councilId: string, occurredAt: string
   const invalid = identifier(councilId, 'councilId');
   if (invalid !== undefined) return fail(invalid);
   const council = Object.hasOwn(state.councils, councilId) ? state.councils[councilId] : undefined;
-  if (council === undefined || ms(occurredAt) < ms(council.convenedAt)) {
+  if (council === undefined) {
     return fail(domainError('council-not-convened', 'The council was not convened before this', 'councilId'));
   }
+  const afterConvocation = notBefore(occurredAt, {
+    type: 'CouncilConvened',
+    id: councilId,
+    at: council.convenedAt,
+  });
+  if (afterConvocation !== undefined) return fail(afterConvocation);
   if (council.outcome !== null) {
     return fail(
       domainError(
@@ -238,11 +259,17 @@ export function decideRecordCouncilFollowUp(
   const invalid = identifier(councilId, 'councilId');
   if (invalid !== undefined) return fail(invalid);
   const council = Object.hasOwn(state.councils, councilId) ? state.councils[councilId] : undefined;
-  if (council?.outcome?.held !== true || ms(command.occurredAt) < ms(council.outcome.at)) {
+  if (council?.outcome?.held !== true) {
     return fail(
       domainError('council-not-held', 'A follow-up needs a council that was held before it', 'councilId'),
     );
   }
+  const afterHeld = notBefore(command.occurredAt, {
+    type: 'CouncilHeld',
+    id: councilId,
+    at: council.outcome.at,
+  });
+  if (afterHeld !== undefined) return fail(afterHeld);
   return ok({
     type: 'CouncilFollowUpRecorded',
     data: { councilId, note: textOrEmpty(note) },

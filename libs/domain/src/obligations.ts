@@ -18,6 +18,7 @@ import type { DueInput, ResolvedRules } from './rules/resolve';
 import { computeDue, findRule, isEnabled } from './rules/resolve';
 import type { RuleId } from './rules/types';
 import type { CaseState, ObligationState } from './state';
+import { notBefore } from './plausible-time';
 import { identifier, instant, text, validate } from './validation';
 
 /** What a workflow asks of the obligation engine when a fact arrives; the engine turns it into events. */
@@ -143,7 +144,11 @@ function cancellationReason(fact: FactEvent): string {
   }
 }
 
-/** Fulfilments and cancellations that the rule data alone decides (fulfilledBy / cancelledBy on the obligation). */
+/**
+ * Fulfilments and cancellations that the rule data alone decides (fulfilledBy / cancelledBy on the obligation).
+ * A fact closes only obligations opened at or before it in business time: an unscoped convocation posted after
+ * a later notification did not answer that notification, just as it would not had it been posted first.
+ */
 export function closeObligations(
   state: CaseState,
   fact: FactEvent,
@@ -151,6 +156,7 @@ export function closeObligations(
   const events: Array<ObligationFulfilled | ObligationCancelled> = [];
   for (const obligation of Object.values(state.obligations)) {
     if (obligation.status !== 'open' || !concerns(obligation, fact)) continue;
+    if (ms(fact.occurredAt) < ms(obligation.openedAt)) continue;
     if (obligation.fulfilledBy.some((matcher) => matchesFact(matcher, fact))) {
       events.push(fulfilled(obligation, fact));
     } else if (obligation.cancelledBy.some((matcher) => matchesFact(matcher, fact))) {
@@ -341,6 +347,12 @@ export function decideWaiveObligation(command: WaiveObligation, state: CaseState
       domainError('obligation-closed', `The obligation is already ${found.value.status}`, 'obligationId'),
     );
   }
+  const afterOpening = notBefore(command.occurredAt, {
+    type: 'ObligationOpened',
+    id: obligationId,
+    at: found.value.openedAt,
+  });
+  if (afterOpening !== undefined) return fail(afterOpening);
   return ok([
     {
       type: 'ObligationWaived',

@@ -60,7 +60,10 @@ export interface CaseState {
   readonly measures: Readonly<Record<string, MeasureState>>;
   readonly aftercareRequests: Readonly<Record<string, { readonly requestedAt: string }>>;
   readonly aftercare: Readonly<
-    Record<string, { readonly startDate: LocalDate; readonly endedAt: string | null }>
+    Record<
+      string,
+      { readonly grantedAt: string; readonly startDate: LocalDate; readonly endedAt: string | null }
+    >
   >;
   readonly obligations: Readonly<Record<string, ObligationState>>;
 }

@@ -4,7 +4,10 @@ import type { DomainError } from '@fristvagt/domain';
 /**
  * Refusals that depend on what the case already holds: the same request could succeed on another case
  * or at another time, so 409 Conflict. Every other domain refusal is about the request itself (a date
- * out of its window, a reference to something the case does not have), so 422.
+ * out of its window, a reference to something the case does not have), so 422. That includes the dates
+ * that contradict the case or the clock (plausible-time.ts: `occurred-in-future`, `occurred-before-birth`,
+ * `occurred-before-earliest-date`, `precedes-its-cause`, `planned-date-too-far-ahead`,
+ * `instant-out-of-range`): sending the same request again cannot succeed, its date must be corrected.
  */
 const CONFLICTS: ReadonlySet<string> = new Set([
   'case-already-opened',

@@ -15,6 +15,7 @@ import {
   type CaseCommand,
   type CaseState,
   decideCase,
+  type DecideContext,
   isOpened,
   type ResolvedRules,
 } from '@fristvagt/domain';
@@ -58,6 +59,8 @@ export const MAX_ATTEMPTS = 5;
 @CommandHandler(ExecuteCaseCommand)
 export class ExecuteCaseCommandHandler implements ICommandHandler<ExecuteCaseCommand, CaseCommandResult> {
   private readonly rulesFor: (municipality: string) => ResolvedRules;
+  /** FACT_CLOCK_SKEW and EARLIEST_FACT_DATE, for the decider's plausible-time checks. */
+  private readonly factTime: Pick<DecideContext, 'clockSkewMs' | 'earliestFactDate'>;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -65,6 +68,10 @@ export class ExecuteCaseCommandHandler implements ICommandHandler<ExecuteCaseCom
     @Inject(CONFIG) config: Config,
   ) {
     this.rulesFor = caseRules(config);
+    this.factTime = {
+      clockSkewMs: config.factClockSkewMs,
+      ...(config.earliestFactDate !== undefined && { earliestFactDate: config.earliestFactDate }),
+    };
   }
 
   async execute({ request }: ExecuteCaseCommand): Promise<CaseCommandResult> {
@@ -97,6 +104,7 @@ export class ExecuteCaseCommandHandler implements ICommandHandler<ExecuteCaseCom
     const decision = decideCase(request.command, state, {
       now: this.clock.now().toISOString(),
       rules: this.rulesFor(municipality),
+      ...this.factTime,
     });
     if (!decision.ok) throw domainProblem(decision.error);
 

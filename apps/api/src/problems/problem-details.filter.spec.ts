@@ -31,6 +31,11 @@ class ThrowingController {
     throw new Error('connect to postgres://app:hunter2@db failed');
   }
 
+  @Get('boom/:id')
+  boomWithId(): never {
+    throw new Error('unexpected');
+  }
+
   @Get('forbidden')
   forbidden(): never {
     throw new ForbiddenException();
@@ -102,6 +107,41 @@ describe('ProblemDetailsFilter', () => {
     expect(logged.join('')).toContain('request failed');
     expect(logged.join('')).not.toContain('hunter2');
   });
+
+  it('logs the route template of a failed request, never its path or query', async () => {
+    const before = logged.length;
+    await request(app.getHttpServer()).get('/boom/010310%204123?cpr=01.03.10-4123').expect(500);
+
+    const lines = logged.slice(before).join('');
+    expect(lines).toContain('"route":"/boom/:id"');
+    expect(lines).not.toMatch(/0103|4123/);
+  });
+
+  it.each([
+    ['GET', '/v1/persons/010310-4123'],
+    ['GET', '/v1/persons?cpr=010310-4123'],
+    ['GET', '/v1/persons/010310%204123'],
+    ['DELETE', '/v1/cases/0103104123'],
+  ])(
+    'answers %s %s, a route that does not exist, with route-not-found and without the path',
+    async (method, path) => {
+      const before = logged.length;
+      const response = await request(app.getHttpServer())
+        [method === 'GET' ? 'get' : 'delete'](path)
+        .expect(404);
+
+      expect(response.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(response.body).toEqual({
+        type: 'urn:fristvagt:problem:route-not-found',
+        title: 'Not Found',
+        status: 404,
+        detail: 'No route of this API matches the method and path.',
+        code: 'route-not-found',
+      });
+      expect(response.text).not.toMatch(/0103|4123|persons|cases/);
+      expect(logged.slice(before).join('')).not.toMatch(/0103|4123/);
+    },
+  );
 
   it('keeps the status of an HttpException, with about:blank for a bare status', async () => {
     const response = await request(app.getHttpServer()).get('/forbidden').expect(403);

@@ -5,6 +5,7 @@ import {
   HttpException,
   HttpStatus,
   Inject,
+  NotFoundException,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import {
@@ -37,14 +38,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<{ method?: string; url?: string }>();
+    const request = http.getRequest<RoutedRequest>();
     const body = this.toProblem(exception);
     if (exception instanceof ReadModelNotReady) {
       // Expected while a read model is (re)built, which /health reports: no stack trace.
       this.logger.warn({ method: request.method, code: body.code }, exception.message);
     } else if (body.status >= 500) {
+      // The route template, never the URL: a path or query may hold a CPR number in any written form.
       this.logger.error(
-        { err: exception, method: request.method, url: request.url, code: body.code },
+        { err: exception, method: request.method, route: routeTemplate(request), code: body.code },
         'request failed',
       );
     }
@@ -60,6 +62,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 
   private toProblem(exception: unknown): Problem {
+    if (isRouteMiss(exception)) {
+      return problem({
+        status: HttpStatus.NOT_FOUND,
+        code: 'route-not-found',
+        detail: 'No route of this API matches the method and path.',
+      });
+    }
     const refused = fastifyProblem(exception);
     if (refused !== undefined) return fromHttpException(refused);
     if (exception instanceof HttpException) return fromHttpException(exception);
@@ -78,6 +87,30 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       detail: 'An unexpected error occurred. It has been logged.',
     });
   }
+}
+
+/** The request as Fastify (routeOptions) or Express (route) describes the route it matched. */
+interface RoutedRequest {
+  readonly method?: string;
+  readonly routeOptions?: { readonly url?: string };
+  readonly route?: { readonly path?: string };
+}
+
+function routeTemplate(request: RoutedRequest): string | undefined {
+  return request.routeOptions?.url ?? request.route?.path;
+}
+
+/**
+ * Nest's answer to a request no route matches, `NotFoundException('Cannot GET /v1/persons/…')`: it quotes
+ * the path and the query, which may hold a CPR number, so it is answered as `route-not-found` without them.
+ * Every 404 of our own carries a `code`.
+ */
+function isRouteMiss(exception: unknown): boolean {
+  if (!(exception instanceof NotFoundException)) return false;
+  const response = exception.getResponse();
+  if (typeof response !== 'object' || response === null || 'code' in response) return false;
+  const { message } = response as { message?: unknown };
+  return typeof message === 'string' && /^Cannot [A-Z]+ /.test(message);
 }
 
 function fromHttpException(exception: HttpException): Problem {

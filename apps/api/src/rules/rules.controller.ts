@@ -9,7 +9,11 @@ import { RuleCatalogueDto } from './dto/rule-catalogue.dto';
 import { RuleDueDto, RuleDueQueryDto } from './dto/rule-due.dto';
 import { ruleCatalogue } from './rule-catalogue';
 
-/** The calculator's refusals by status: a rule that does not exist is a missing resource, the rest bad input. */
+/**
+ * The calculator's refusals by status: a rule that does not exist is a missing resource; a well-formed trigger
+ * the pack or the calendar cannot count from (no rule in effect, a due after 9999-12-31) is 422, as it is
+ * for a command; the rest is bad input.
+ */
 const DUE_STATUS: Readonly<Record<DueForErrorCode, HttpStatus>> = {
   'unknown-rule': HttpStatus.NOT_FOUND,
   'invalid-instant': HttpStatus.BAD_REQUEST,
@@ -17,6 +21,7 @@ const DUE_STATUS: Readonly<Record<DueForErrorCode, HttpStatus>> = {
   'invalid-date': HttpStatus.BAD_REQUEST,
   'birth-date-required': HttpStatus.BAD_REQUEST,
   'rule-not-in-effect': HttpStatus.UNPROCESSABLE_ENTITY,
+  'instant-out-of-range': HttpStatus.UNPROCESSABLE_ENTITY,
 };
 
 function dueProblem(error: DomainError): HttpException {
@@ -55,7 +60,7 @@ export class RulesController {
     400: 'invalid-instant, invalid-date, invalid-municipality, birth-date-required, required, unknown-field, validation-failed',
     403: 'municipality-out-of-scope',
     404: 'unknown-rule',
-    422: 'rule-not-in-effect',
+    422: 'rule-not-in-effect, instant-out-of-range',
   })
   due(
     @Param('ruleId') ruleId: string,

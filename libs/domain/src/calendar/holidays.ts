@@ -1,5 +1,5 @@
 import Holidays from 'date-holidays';
-import { addDays, isValidLocalDate, LEGAL_ZONE, type LocalDate } from './local-date';
+import { addDays, DateOutOfRange, isValidLocalDate, LEGAL_ZONE, type LocalDate } from './local-date';
 
 /** A Danish public holiday (helligdag) as listed in DOMAIN.md, time rule 5. */
 export interface Holiday {
@@ -23,7 +23,10 @@ export type HolidayKey =
   | 'christmas-day'
   | 'second-christmas-day';
 
-/** The years the holiday table has been checked for; a deadline outside them is a programmer error. */
+/**
+ * The years the holiday table has been checked for. Asking for another year throws DateOutOfRange: a due
+ * rolled forward from a valid but distant date (the due calculator takes any instant) is refused, not guessed.
+ */
 export const HOLIDAY_YEARS = { from: 1900, to: 2100 } as const;
 
 /** Store bededag was abolished as a helligdag from 2024 (DOMAIN.md rule 5). */
@@ -68,10 +71,9 @@ const LIBRARY_NAMES: ReadonlyMap<string, HolidayKey> = new Map([
 ]);
 
 function checkYear(year: number): void {
-  if (!Number.isInteger(year) || year < HOLIDAY_YEARS.from || year > HOLIDAY_YEARS.to) {
-    throw new RangeError(
-      `Holiday year must be an integer ${HOLIDAY_YEARS.from}-${HOLIDAY_YEARS.to}, got ${year}`,
-    );
+  if (!Number.isInteger(year)) throw new RangeError(`Holiday year must be an integer, got ${year}`);
+  if (year < HOLIDAY_YEARS.from || year > HOLIDAY_YEARS.to) {
+    throw new DateOutOfRange(`Holiday year must be ${HOLIDAY_YEARS.from}-${HOLIDAY_YEARS.to}, got ${year}`);
   }
 }
 

@@ -10,8 +10,10 @@ import {
   dueDaysAfter,
   dueMonthsAfter,
   dueMonthsBefore,
+  DateOutOfRange,
   dueOnDate,
   endOfLocalDay,
+  isRepresentableInstant,
   isUtcInstant,
   isValidLocalDate,
   LEGAL_ZONE,
@@ -116,6 +118,35 @@ describe('rule 1: instants and local dates in Europe/Copenhagen', () => {
     expect(() => dueOnDate('2025-02-30')).toThrow(RangeError);
     expect(() => dueMonthsBefore('2026-08-31', 0.5)).toThrow(RangeError);
     expect(() => dueDaysAfter('not an instant', 7)).toThrow(RangeError);
+  });
+});
+
+describe('the years the calendar represents: 0001-9999', () => {
+  it.each([
+    ['9999-12-31T22:59:59.999Z', true], // 23:59:59.999 local on 9999-12-31
+    ['9999-12-31T23:00:00Z', false], // local midnight of 10000-01-01
+    ['9999-12-31T23:00:00.000Z', false],
+    ['0001-01-01T00:00:00Z', true],
+    ['2026-03-25T10:00:00Z', true],
+    ['not an instant', false],
+  ])('isRepresentableInstant(%j) is %s', (input, expected) => {
+    expect(isRepresentableInstant(input)).toBe(expected);
+  });
+
+  it('throws DateOutOfRange, a RangeError, where valid input leaves year 9999', () => {
+    expect(() => addDays('9999-12-31', 1)).toThrow(DateOutOfRange);
+    expect(() => addMonths('9999-12-20', 3)).toThrow(DateOutOfRange);
+    expect(() => addYears('0001-06-01', -1)).toThrow(DateOutOfRange);
+    expect(() => endOfLocalDay('9999-12-31')).toThrow(DateOutOfRange);
+    expect(() => dueDaysAfter('9999-12-30T10:00:00Z', 7)).toThrow(DateOutOfRange);
+    expect(() => localDateOf('9999-12-31T23:30:00Z')).toThrow(DateOutOfRange);
+    expect(new DateOutOfRange('x')).toBeInstanceOf(RangeError);
+  });
+
+  it('still computes up to the last day', () => {
+    expect(addDays('9999-12-30', 1)).toBe('9999-12-31');
+    expect(localDateOf('9999-12-31T22:59:59.999Z')).toBe('9999-12-31');
+    expect(dueOnDate('9999-12-30').dueAt).toBe('9999-12-30T23:00:00.000Z');
   });
 });
 

@@ -9,6 +9,22 @@ export const LEGAL_ZONE = 'Europe/Copenhagen';
 /** 'YYYY-MM-DD', a calendar date in Europe/Copenhagen. */
 export type LocalDate = string;
 
+/** The last local date the calendar represents: dates and instants are written with four-digit years. */
+export const LATEST_LOCAL_DATE: LocalDate = '9999-12-31';
+
+/**
+ * A date the calendar cannot represent: arithmetic or a zone conversion left the years 0001-9999 (or a
+ * holiday table's years). Unlike the other RangeErrors here it is not a programmer error, since the inputs
+ * were valid: a fact late in year 9999 whose deadline falls in year 10000. The two edges that compute from
+ * outside input (`decideCase`, `dueFor`) turn it into the refusal `instant-out-of-range`.
+ */
+export class DateOutOfRange extends RangeError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DateOutOfRange';
+  }
+}
+
 /** A due date and its breach instant. */
 export interface Due {
   /** The last local day on which the obligation is met. */
@@ -41,6 +57,16 @@ export function isUtcInstant(s: string): boolean {
 }
 
 /**
+ * A UTC instant whose local date the calendar can represent: any instant up to 9999-12-31T22:59:59.999Z
+ * (local midnight of year 10000 comes an hour before UTC's).
+ */
+export function isRepresentableInstant(s: string): boolean {
+  return isUtcInstant(s) && s < LATEST_INSTANT_END;
+}
+
+const LATEST_INSTANT_END = '9999-12-31T23:00:00';
+
+/**
  * Calendar dates as whole days since 1970-01-01 (proleptic Gregorian). Days, months and years between
  * calendar dates do not depend on a zone, so date arithmetic is integer arithmetic here; only the
  * conversions between dates and instants (startOfLocalDay, localDateOf) use the legal zone. This runs for
@@ -59,8 +85,8 @@ function civil(date: LocalDate): CivilDate {
 }
 
 function formatCivil({ year, month, day }: CivilDate): LocalDate {
-  const yyyy = year >= 0 && year <= 9999 ? String(year).padStart(4, '0') : String(year);
-  return `${yyyy}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  if (year < 1 || year > 9999) throw new DateOutOfRange(`The year ${year} is outside 0001-9999`);
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
 // Howard Hinnant's days_from_civil / civil_from_days.
@@ -99,6 +125,8 @@ function wholeNumber(n: number, what: string): number {
 
 /** luxon only returns null for invalid DateTimes, which `instant` has already excluded. */
 function isoDate(dt: DateTime): LocalDate {
+  // Past 9999 luxon writes an expanded year (`+010000-01-01`), which is no LocalDate.
+  if (dt.year > 9999) throw new DateOutOfRange(`The year ${dt.year} is outside 0001-9999`);
   return dt.toISODate() as LocalDate;
 }
 
@@ -123,7 +151,10 @@ function memoized(fn: (key: string) => string): (key: string) => string {
   };
 }
 
-/** The local (Copenhagen) date on which a UTC instant falls: 2025-03-29T23:30:00Z is 2025-03-30. */
+/**
+ * The local (Copenhagen) date on which a UTC instant falls: 2025-03-29T23:30:00Z is 2025-03-30. Throws
+ * DateOutOfRange from 9999-12-31T23:00:00Z on, which falls on local date 10000-01-01.
+ */
 export const localDateOf: (value: string) => LocalDate = memoized((value) =>
   isoDate(instant(value).setZone(LEGAL_ZONE)),
 );

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { cprBirthYear, maskCpr, parseCpr } from './cpr';
+import { containsCprNumber, cprBirthYear, maskCpr, parseCpr } from './cpr';
 
 const birthDateOf = (input: string): string => {
   const result = parseCpr(input);
@@ -153,5 +153,118 @@ describe('rule 7: CPR numbers', () => {
         expect((e as Error).message).not.toMatch(/\d/);
       }
     }
+  });
+
+  describe('containsCprNumber: the forms people type, refused wherever they appear', () => {
+    /** A CPR number that parses (a real birth date, the century from the 7th digit) as its four parts. */
+    const cprParts = fc
+      .record({
+        day: fc.integer({ min: 1, max: 31 }),
+        month: fc.integer({ min: 1, max: 12 }),
+        year: fc.integer({ min: 0, max: 99 }),
+        serial: fc.integer({ min: 0, max: 9999 }),
+      })
+      .map(({ day, month, year, serial }) => ({
+        d: String(day).padStart(2, '0'),
+        m: String(month).padStart(2, '0'),
+        y: String(year).padStart(2, '0'),
+        s: String(serial).padStart(4, '0'),
+      }))
+      .filter(({ d, m, y, s }) => parseCpr(`${d}${m}${y}${s}`).ok);
+
+    type Parts = { d: string; m: string; y: string; s: string };
+    const FORMS: ReadonlyArray<[string, (p: Parts) => string]> = [
+      ['plain', (p) => `${p.d}${p.m}${p.y}${p.s}`],
+      ['hyphen', (p) => `${p.d}${p.m}${p.y}-${p.s}`],
+      ['space', (p) => `${p.d}${p.m}${p.y} ${p.s}`],
+      ['two spaces', (p) => `${p.d}${p.m}${p.y}  ${p.s}`],
+      ['no-break space', (p) => `${p.d}${p.m}${p.y}\u00a0${p.s}`],
+      ['en dash', (p) => `${p.d}${p.m}${p.y}\u2013${p.s}`],
+      ['em dash', (p) => `${p.d}${p.m}${p.y}\u2014${p.s}`],
+      ['minus sign', (p) => `${p.d}${p.m}${p.y}\u2212${p.s}`],
+      ['non-breaking hyphen', (p) => `${p.d}${p.m}${p.y}\u2011${p.s}`],
+      ['spaced hyphen', (p) => `${p.d}${p.m}${p.y} - ${p.s}`],
+      ['spaced en dash', (p) => `${p.d}${p.m}${p.y} \u2013 ${p.s}`],
+      ['slash', (p) => `${p.d}${p.m}${p.y}/${p.s}`],
+      ['dots and hyphen', (p) => `${p.d}.${p.m}.${p.y}-${p.s}`],
+      ['dots and space', (p) => `${p.d}.${p.m}.${p.y} ${p.s}`],
+      ['dots and en dash', (p) => `${p.d}.${p.m}.${p.y}\u2013${p.s}`],
+      ['dots only', (p) => `${p.d}.${p.m}.${p.y}${p.s}`],
+      ['four dots', (p) => `${p.d}.${p.m}.${p.y}.${p.s}`],
+      ['dashes', (p) => `${p.d}-${p.m}-${p.y}-${p.s}`],
+      ['slashes', (p) => `${p.d}/${p.m}/${p.y}-${p.s}`],
+      ['spaces', (p) => `${p.d} ${p.m} ${p.y} ${p.s}`],
+    ];
+
+    /** Any text, cut so that no digit touches the number (then it is part of a longer number, not a CPR). */
+    const before = fc.string({ unit: 'grapheme', maxLength: 20 }).map((t) => t.replace(/[0-9]+$/, ''));
+    const after = fc.string({ unit: 'grapheme', maxLength: 20 }).map((t) => t.replace(/^[0-9]+/, ''));
+
+    it.each(FORMS)('finds %s in the examples of the issue and around words', (_form, write) => {
+      const parts = { d: '01', m: '03', y: '10', s: '4123' };
+      for (const text of [write(parts), `CPR: ${write(parts)}.`, `Født ${write(parts)}, bor hos mor`]) {
+        expect(containsCprNumber(text)).toBe(true);
+      }
+    });
+
+    it('property: a valid CPR number in every written form is found inside any text', () => {
+      fc.assert(
+        fc.property(cprParts, fc.constantFrom(...FORMS), before, after, (parts, [, write], head, tail) => {
+          expect(containsCprNumber(`${head}${write(parts)}${tail}`)).toBe(true);
+        }),
+        { numRuns: 2_000 },
+      );
+    });
+
+    it.each([
+      'mødet 01.03.2026 kl. 10',
+      'Mødet holdes 01.03.2026 kl. 10.30-12.00 på rådhuset',
+      'perioden 01.03.2026-31.03.2026',
+      'fra 1. marts 2026 til 31. marts 2026',
+      'tlf. 12 34 56 78',
+      'tlf. 12345678 eller 1234 5678',
+      'ring på +45 12 34 56 78 eller +45 1234 5678',
+      'mobil 20 30 40 50, kl. 8-16',
+      'dato 2026-03-01, sagsnr. 2026-01234',
+      'beløb 1.234.567 kr. og 12 500 kr.',
+      'uge 10, 2026: 3 møder á 45 min',
+      'netværkssamråd 01.03.26 kl. 10.00',
+      'Den unge (17 år) mødte op 01/03/2026 kl. 9',
+    ])('does not refuse ordinary Danish text: %j', (text) => {
+      expect(containsCprNumber(text)).toBe(false);
+    });
+
+    it('property: an eight-digit Danish phone number in any common grouping is never taken for one', () => {
+      const phone = fc.stringMatching(/^[2-9][0-9]{7}$/);
+      const grouped = fc.constantFrom(
+        (n: string) => n,
+        (n: string) => `${n.slice(0, 2)} ${n.slice(2, 4)} ${n.slice(4, 6)} ${n.slice(6)}`,
+        (n: string) => `${n.slice(0, 4)} ${n.slice(4)}`,
+        (n: string) => `+45 ${n.slice(0, 2)} ${n.slice(2, 4)} ${n.slice(4, 6)} ${n.slice(6)}`,
+        (n: string) => `+45 ${n}`,
+        (n: string) => `${n.slice(0, 2)}-${n.slice(2, 4)}-${n.slice(4, 6)}-${n.slice(6)}`,
+      );
+      fc.assert(
+        fc.property(phone, grouped, (number, write) => {
+          expect(containsCprNumber(`Ring til mor på tlf. ${write(number)} efter kl. 16.`)).toBe(false);
+        }),
+      );
+    });
+
+    it('property: a date with a four-digit year and a time is never taken for one', () => {
+      const date = fc.date({ min: new Date('1990-01-01'), max: new Date('2040-12-31'), noInvalidDate: true });
+      fc.assert(
+        fc.property(date, fc.constantFrom('.', '-', '/'), (when, separator) => {
+          const [year, month, day] = when.toISOString().slice(0, 10).split('-');
+          const hours = String(when.getUTCHours()).padStart(2, '0');
+          const text = `Mødet er ${[day, month, year].join(separator)} kl. ${hours}.00`;
+          expect(containsCprNumber(text)).toBe(false);
+        }),
+      );
+    });
+
+    it('still refuses a two-digit-year date followed by four digits: the price of the written forms', () => {
+      expect(containsCprNumber('mødet 01.03.26 1030')).toBe(true);
+    });
   });
 });

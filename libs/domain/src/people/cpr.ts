@@ -46,15 +46,45 @@ export function parseCpr(input: string): Result<ParsedCpr> {
   return ok({ normalized: `${dd}${mm}${yy}${serial}`, birthDate });
 }
 
-// Ten digits, hyphen optional after six, not inside a longer run of digits.
-const CPR_ANYWHERE = /(?<!\d)\d{6}-?\d{4}(?!\d)/;
+// Ten digits, hyphen optional after six, not inside a longer run of digits: no date check, as it always was.
+const CPR_PLAIN = /(?<![0-9])[0-9]{6}-?[0-9]{4}(?![0-9])/;
+
+// The other forms people type. Spaces include the no-break, narrow no-break and thin spaces word processors
+// put in; dashes the en and em dash, the minus sign and the Unicode hyphens an editor substitutes for '-'.
+const SPACE = '[ \\u00a0\\u202f\\u2009]';
+const DASH = '[\\-\\u2010\\u2011\\u2012\\u2013\\u2014\\u2212]';
+const DAY = '(?:0[1-9]|[12][0-9]|3[01])';
+const MONTH = '(?:0[1-9]|1[0-2])';
+/** Between the birth date and the serial: a dash, '/' or '.' with optional spaces around it, or spaces. */
+const BEFORE_SERIAL = `(?:${SPACE}*(?:${DASH}|[/.])${SPACE}*|${SPACE}+)`;
+/** Inside the birth date, the same separator twice: 01.03.10, 01-03-10, 01/03/10, 01 03 10. */
+const DATE_SEPARATOR = `(?:\\.|/|${DASH}|${SPACE})`;
+const CPR_WRITTEN = new RegExp(
+  `(?<![0-9])${DAY}(?:` +
+    `${MONTH}[0-9]{2}${BEFORE_SERIAL}` +
+    `|(${DATE_SEPARATOR})${MONTH}\\1[0-9]{2}${BEFORE_SERIAL}?` +
+    `)[0-9]{4}(?![0-9])`,
+);
 
 /**
- * Whether text contains something shaped like a CPR number anywhere. Deliberately broad (no date check): it
- * guards what would otherwise be stored or logged in clear (ids, free text, request ids).
+ * Whether text contains a CPR number in any form people type: the ten digits plain or with a hyphen after
+ * six (`0103104123`, `010310-4123`), and the forms word processors and people make of it: a space, an en or
+ * em dash, a minus sign or a slash between date and serial (`010310 4123`, `010310 – 4123`), and a birth
+ * date written with dots, dashes, slashes or spaces (`01.03.10-4123`, `01.03.10 4123`, `01/03/10-4123`,
+ * `01 03 10 4123`, `01.03.104123`). It guards what would otherwise be stored or logged in clear (ids, free
+ * text, request ids); callers refuse the text, never rewrite it.
+ *
+ * The balance: the plain and hyphen forms stay deliberately broad (any ten digits, no date check: a
+ * ten-digit number that is not a CPR number is refused too, which costs a rewording, while a missed CPR
+ * number is a breach). The written forms must start with a possible day (01-31) and month (01-12) and end
+ * in exactly four digits, so that ordinary text passes: dates with a four-digit year (`mødet 01.03.2026
+ * kl. 10`, `01.03.2026-31.03.2026`), eight-digit phone numbers in any grouping (`tlf. 12 34 56 78`,
+ * `+45 1234 5678`), amounts and times. What is still refused is a two-digit-year date followed by four
+ * digits (`01.03.26 1030`); what is not recognised is a CPR number split further (`01 03 10 41 23`,
+ * the serial split in two) or with a four-digit year.
  */
 export function containsCprNumber(text: string): boolean {
-  return CPR_ANYWHERE.test(text);
+  return CPR_PLAIN.test(text) || CPR_WRITTEN.test(text);
 }
 
 /** 'DDMMYY-XXXX': the birth date part only, for display to caseworkers. Never log even this. */

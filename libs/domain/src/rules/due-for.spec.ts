@@ -89,6 +89,27 @@ describe('dueFor', () => {
     expect(result).toMatchObject({ ok: false, error: { kind: 'domain-error', code, field } });
   });
 
+  it.each([
+    // The last local day the calendar holds; + 7 days would be in year 10000.
+    [{ ruleId: 'NSR-CONVENE', from: '9999-12-30T10:00:00Z' }, 'from'],
+    // Local date 10000-01-01 already.
+    [{ ruleId: 'NSR-CONVENE', from: '9999-12-31T23:30:00Z' }, 'from'],
+    [{ ruleId: 'CP-PLAN', from: '9999-12-20T10:00:00Z' }, 'from'],
+    [{ ruleId: 'AC-END', from: '2025-03-25T10:00:00Z', birthDate: '9990-01-01' }, 'birthDate'],
+  ] as const)(
+    'refuses %j, whose due falls after 9999-12-31, as instant-out-of-range naming %s',
+    (input, field) => {
+      expect(at(input)).toMatchObject({ ok: false, error: { code: 'instant-out-of-range', field } });
+    },
+  );
+
+  it('refuses a due to roll forward where the holiday table ends (2100) instead of throwing', () => {
+    const pack: RulePack = { ...DK_YOUTH_PACK, municipalities: { '461': { rollForward: ['NSR-CONVENE'] } } };
+    const result = at({ ruleId: 'NSR-CONVENE', from: '2101-03-25T10:00:00Z', municipality: '461' }, pack);
+    expect(result).toMatchObject({ ok: false, error: { code: 'instant-out-of-range', field: 'from' } });
+    expect(at({ ruleId: 'NSR-CONVENE', from: '2101-03-25T10:00:00Z' })).toMatchObject({ ok: true });
+  });
+
   it('never echoes the rule id it does not know (it could be anything a client typed)', () => {
     const result = at({ ruleId: '010203-1234', from: '2025-03-25T10:00:00Z' });
     expect(result.ok).toBe(false);

@@ -1,8 +1,9 @@
-import { localDateOf } from '../calendar';
+import { DateOutOfRange, localDateOf } from '../calendar';
 import { domainError, fail, ok, type Result } from '../errors';
 import type { Basis, RulePackRef } from '../events';
+import { instantOutOfRange, representable } from '../plausible-time';
 import { instant, kommunekode, localDate, validate } from '../validation';
-import { computeDue, isInEffect, resolveRules } from './resolve';
+import { computeDue, isInEffect, resolveRules, type ComputedDue } from './resolve';
 import { RULE_IDS, type RuleId, type RulePack } from './types';
 
 /** A trigger to compute one rule's due for: what the CLI's `due` command and `GET /v1/rules/{ruleId}/due` take. */
@@ -35,6 +36,7 @@ export interface RuleDue {
 export type DueForErrorCode =
   | 'unknown-rule'
   | 'invalid-instant'
+  | 'instant-out-of-range'
   | 'invalid-municipality'
   | 'invalid-date'
   | 'rule-not-in-effect'
@@ -61,6 +63,7 @@ export function dueFor(input: DueForInput, pack: RulePack): Result<RuleDue> {
   }
   const checked = validate(
     () => instant(from, 'from'),
+    () => representable(from, 'from'),
     () => (municipality === null ? undefined : kommunekode(municipality, 'municipality')),
     () => (birthDate === undefined ? undefined : localDate(birthDate, 'birthDate')),
   );
@@ -88,7 +91,17 @@ export function dueFor(input: DueForInput, pack: RulePack): Result<RuleDue> {
     );
   }
   const rules = resolveRules(pack, municipality);
-  const due = computeDue(rule, rules, { triggerAt: from, birthDate, anchorDate: date, period: 1 });
+  let due: ComputedDue;
+  try {
+    due = computeDue(rule, rules, { triggerAt: from, birthDate, anchorDate: date, period: 1 });
+  } catch (error) {
+    if (!(error instanceof DateOutOfRange)) throw error;
+    // A due counted from a birthday comes from the birth date; every other from the trigger.
+    const field = needsBirthDate ? 'birthDate' : 'from';
+    return fail(
+      instantOutOfRange(field, `The due ${field} gives falls outside the years the calendar covers`),
+    );
+  }
   return ok({
     ruleId,
     variant: rule.variant,
