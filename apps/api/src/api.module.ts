@@ -3,13 +3,15 @@ import type { Config } from '@fristvagt/config';
 import { EventStoreModule } from '@fristvagt/event-store-nest';
 import { AlertsModule } from './alerts/alerts.module';
 import { CasesModule } from './cases/cases.module';
+import { ComplianceModule } from './compliance/compliance.module';
 import { HealthModule } from './health/health.module';
 import { ObligationsModule } from './obligations/obligations.module';
 import { AccessModule } from './access/access.module';
 import { PersonalDataModule } from './personal-data/personal-data.module';
 import { RulesModule } from './rules/rules.module';
+import { WebModule } from './web/web.module';
 
-/** The HTTP api: commands from integrations, queries, audit replay, alert stream. */
+/** The HTTP api: commands from integrations, queries, audit replay, alert stream, the web page's sessions. */
 @Module({})
 export class ApiModule {
   private static readonly modules = new WeakMap<Config, DynamicModule>();
@@ -26,8 +28,10 @@ export class ApiModule {
           PersonalDataModule.forConfig(config),
           CasesModule.forConfig(config),
           ObligationsModule.forConfig(config),
+          ComplianceModule.forConfig(config),
           RulesModule,
           AlertsModule.forConfig(config),
+          WebModule.forConfig(config),
         ],
       };
       ApiModule.modules.set(config, module);

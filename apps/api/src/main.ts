@@ -8,6 +8,7 @@ import { createLogger, type Logger, PinoNestLogger } from '@fristvagt/logging';
 import { AppModule } from './app.module';
 import { serveOpenApi } from './openapi';
 import { answerFrameworkError, JSON_BODY_LIMIT_BYTES, useJsonBodies } from './problems/json-bodies';
+import { serveWebPage } from './web/web-page';
 
 export interface RunningApp {
   readonly app: NestFastifyApplication;
@@ -69,7 +70,10 @@ export async function bootstrap(env: NodeJS.ProcessEnv, options: BootstrapOption
   try {
     useJsonBodies(app);
     // The worker alone serves /health and nothing else.
-    if (config.role !== 'worker') serveOpenApi(app);
+    if (config.role !== 'worker') {
+      serveOpenApi(app);
+      await serveWebPage(app, config.web.assetsDir, logger);
+    }
   } catch (error) {
     await app.close();
     throw error;

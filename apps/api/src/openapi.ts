@@ -5,6 +5,12 @@ import { fristvagtVersion } from './version';
 /** The security scheme of the API keys; controllers that need a key carry `@ApiBearerAuth(API_KEY_SCHEME)`. */
 export const API_KEY_SCHEME = 'api-key';
 
+/**
+ * The security scheme of the web page's session cookie (`POST /v1/session`); the session endpoints carry
+ * `@ApiCookieAuth(SESSION_SCHEME)`.
+ */
+export const SESSION_SCHEME = 'session';
+
 /** Swagger UI at /docs, the document at /docs-json. */
 export const OPENAPI_PATHS = { ui: 'docs', json: 'docs-json' } as const;
 
@@ -19,6 +25,20 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     .addBearerAuth(
       { type: 'http', scheme: 'bearer', description: 'An API key, sent as `Authorization: Bearer <key>`.' },
       API_KEY_SCHEME,
+    )
+    .addCookieAuth(
+      'fristvagt_session',
+      {
+        type: 'apiKey',
+        in: 'cookie',
+        name: 'fristvagt_session',
+        description:
+          'The web page’s session cookie, set by `POST /v1/session` (named `__Host-fristvagt_session` when ' +
+          'Secure). Every endpoint that takes an API key also takes it, with the role and municipalities of the ' +
+          'key it was signed in with; a call with it that changes something (any method but GET, HEAD, OPTIONS) ' +
+          'also needs `X-CSRF-Token` and must not come from another origin.',
+      },
+      SESSION_SCHEME,
     )
     .build();
   return SwaggerModule.createDocument(app, config);

@@ -6,3 +6,4 @@ export * from './projection-status';
 export * from './read-model-database';
 export * from './registry';
 export * from './live-tables';
+export * from './compliance-read-model';

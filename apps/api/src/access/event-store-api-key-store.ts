@@ -164,6 +164,12 @@ export class EventStoreApiKeyStore implements ApiKeyStore {
     return verifyApiKeyToken(token, (keyId) => this.cachedRecord(keyId));
   }
 
+  async find(keyId: string): Promise<ApiKeyInfo | undefined> {
+    if (!isApiKeyId(keyId)) return undefined;
+    const record = await this.cachedRecord(keyId);
+    return record === undefined ? undefined : toApiKeyInfo(record);
+  }
+
   private cachedRecord(keyId: string): Promise<ApiKeyRecord | undefined> {
     const now = this.clock();
     const cached = this.cache.get(keyId);

@@ -94,6 +94,11 @@ export class FileApiKeyStore implements ApiKeyStore {
     return verifyApiKeyToken(token, async (keyId) => (await this.current()).get(keyId));
   }
 
+  async find(keyId: string): Promise<ApiKeyInfo | undefined> {
+    const record = (await this.current()).get(keyId);
+    return record === undefined ? undefined : toApiKeyInfo(record);
+  }
+
   /** The keys as the file holds them now; read again only when the file was replaced or changed. */
   private async current(): Promise<ReadonlyMap<string, ApiKeyRecord>> {
     let signature: string;

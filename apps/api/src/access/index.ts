@@ -6,3 +6,4 @@ export * from './event-store-api-key-store';
 export * from './file-api-key-store';
 export * from './open-api-key-store';
 export * from './principal';
+export * from './sessions';

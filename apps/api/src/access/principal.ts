@@ -15,6 +15,16 @@ export interface Principal {
   readonly role: ApiRole;
   /** Kommunekoder the key may act for; `'*'` means every municipality (national admin keys). */
   readonly municipalities: readonly string[] | '*';
+  /**
+   * `'session'` when the caller is the web page, signed in with the key (a session cookie); absent for the key
+   * itself as a bearer token. Role and municipalities are the key's either way.
+   */
+  readonly via?: 'session';
+}
+
+/** `{ via }` for a principal that came from a web session, else nothing: what an audit log line adds. */
+export function viaOf(principal: Principal): { via?: 'session' } {
+  return principal.via === undefined ? {} : { via: principal.via };
 }
 
 /** True when the principal may see and change cases of this municipality. */

@@ -8,7 +8,7 @@ import {
 } from '@fristvagt/alerts';
 import { EVENT_STORE, type EventStore, StreamNotFound } from '@fristvagt/event-store';
 import { LOGGER, type Logger } from '@fristvagt/logging';
-import { inScope, type Principal } from '../access/principal';
+import { inScope, type Principal, viaOf } from '../access/principal';
 import { DEFAULT_LIMIT } from '../http/query-params';
 import { logAuditorRead, municipalitiesInScope, readModelStatus } from '../http/read-models';
 import { deliveryNotFound, subscriptionNotFound } from './alert-problems';
@@ -157,7 +157,7 @@ export class GetDeliveryHandler implements IQueryHandler<GetDelivery, AlertDeliv
     if (delivery === undefined || !inScope(principal, delivery.municipality)) throw deliveryNotFound();
     if (principal.role === 'auditor') {
       this.logger.info(
-        { audit: 'alert-delivery-read', keyId: principal.keyId, deliveryId },
+        { audit: 'alert-delivery-read', keyId: principal.keyId, ...viaOf(principal), deliveryId },
         'auditor read an alert delivery',
       );
     }

@@ -3,6 +3,7 @@ import { Controller, Get, HttpException, HttpStatus, Query, Res } from '@nestjs/
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { parsePosition, type Position } from '@fristvagt/event-store';
 import { API_ROLES, Roles } from '../access/principal';
+import { credentialCheckOf } from '../access/sessions';
 import { type CommandExchange, Exchange } from '../cases/http';
 import { API_KEY_SCHEME } from '../openapi';
 import { ApiProblems } from '../problems/problem.dto';
@@ -51,9 +52,11 @@ export class AlertStreamController {
       'position in the event log), `event:` and one `data:` line of JSON: caseId, municipality, obligationId, ' +
       'ruleId, dueAt, detectedAt; never personal data. A comment line every 15 s keeps the connection open. ' +
       'A client that reconnects with `Last-Event-ID` (EventSource does so by itself) gets every event after that ' +
-      'id exactly once. The key is checked again at every heartbeat: a revoked key’s stream ends.\n\n' +
-      'Authentication is `Authorization: Bearer`, as everywhere: a browser EventSource cannot send it, so use ' +
-      'fetch() with a streaming body, or a server-side proxy. Roles: every role.',
+      'id exactly once. The credential is checked again at every heartbeat: the stream of a revoked key, or of a ' +
+      'web session that was signed out or has expired, ends.\n\n' +
+      'Authentication is `Authorization: Bearer`, as everywhere, or the web page’s session cookie: a browser ' +
+      '`EventSource` on the page (same origin) sends the cookie by itself, while a program uses the header. ' +
+      'Roles: every role.',
   })
   @ApiHeader({
     name: LAST_EVENT_ID,
@@ -63,12 +66,13 @@ export class AlertStreamController {
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({
-    description: 'The stream; it ends when the client disconnects, the key is revoked or the server stops.',
+    description:
+      'The stream; it ends when the client disconnects, the key is revoked, the session ends or the server stops.',
     content: { 'text/event-stream': { schema: { type: 'string' }, example: EXAMPLE } },
   })
   @ApiProblems({
     400: 'invalid-position, unknown-field',
-    401: 'unauthenticated, invalid-api-key',
+    401: 'unauthenticated, invalid-api-key, no-session',
   })
   async open(
     @Exchange() exchange: CommandExchange,
@@ -79,11 +83,10 @@ export class AlertStreamController {
     const from =
       resumeAfter(request.headers[LAST_EVENT_ID.toLowerCase()], query.lastEventId) ??
       (await this.stream.head());
-    const token = bearerToken(request.headers.authorization);
-    // Checked by the access guard already; read again only to re-verify it while the stream lasts.
-    if (token === undefined) throw new Error('No bearer token on a request the access guard let through');
+    // The access guard checked the key or session; this checks it again while the stream lasts.
+    const stillValid = credentialCheckOf(request);
     reply.hijack?.();
-    this.stream.serve(reply.raw ?? (reply as ServerResponse), principal, token, from);
+    this.stream.serve(reply.raw ?? (reply as ServerResponse), principal, stillValid, from);
   }
 }
 
@@ -107,9 +110,4 @@ function resumeAfter(header: string | string[] | undefined, query: string | unde
     return position;
   }
   return query === undefined ? undefined : parsePosition(query);
-}
-
-function bearerToken(header: string | string[] | undefined): string | undefined {
-  if (typeof header !== 'string') return undefined;
-  return /^Bearer +(\S+) *$/i.exec(header)?.[1];
 }

@@ -4,7 +4,6 @@ import type { AlertsReadModel } from '@fristvagt/alerts';
 import type { EventStore, RecordedEvent } from '@fristvagt/event-store';
 import type { Logger } from '@fristvagt/logging';
 import type { ObligationsReadModel } from '@fristvagt/projections';
-import type { ApiKeyStore } from '../access/api-key-store';
 import type { Principal } from '../access/principal';
 import { AlertStream, formatMessage, STREAM_HEADERS, streamMessage } from './alert-stream';
 
@@ -129,7 +128,7 @@ describe('a connected client', () => {
     }
   };
 
-  it('gets a heartbeat comment, and its stream ends (subscription stopped) once its key is revoked', async () => {
+  it('gets a heartbeat comment, and its stream ends (subscription stopped) once its credential no longer holds', async () => {
     const principal = supervisor(['461']);
     let revoked = false;
     let stopped = false;
@@ -146,9 +145,9 @@ describe('a connected client', () => {
       }),
     };
     const store = { subscribe: () => subscription } as unknown as EventStore;
-    const keys = { verify: async () => (revoked ? undefined : principal) } as unknown as ApiKeyStore;
+    const stillValid = async () => !revoked;
     const logger = { warn: jest.fn() } as unknown as Logger;
-    const stream = new AlertStream(store, keys, {} as AlertsReadModel, {} as ObligationsReadModel, logger, {
+    const stream = new AlertStream(store, {} as AlertsReadModel, {} as ObligationsReadModel, logger, {
       heartbeatMs: 20,
     });
     const written: string[] = [];
@@ -168,7 +167,7 @@ describe('a connected client', () => {
       },
     );
 
-    stream.serve(response as unknown as ServerResponse, principal, 'fv_token', 'start');
+    stream.serve(response as unknown as ServerResponse, principal, stillValid, 'start');
     expect(stream.openStreams()).toBe(1);
     await until(() => written.join('').includes(': heartbeat\n\n'));
     expect(head).toEqual({ status: 200, headers: STREAM_HEADERS });

@@ -18,8 +18,8 @@ import {
 } from '@fristvagt/event-store';
 import { LOGGER, type Logger } from '@fristvagt/logging';
 import { ObligationsReadModel } from '@fristvagt/projections';
-import { API_KEY_STORE, type ApiKeyStore } from '../access/api-key-store';
 import { inScope, type Principal } from '../access/principal';
+import type { CredentialCheck } from '../access/sessions';
 
 /** The `event:` names of the stream. */
 export const STREAM_EVENTS = ['due-soon', 'breached', 'fulfilled-late', 'delivery-failed'] as const;
@@ -40,7 +40,7 @@ export const STREAM_HEADERS = {
 } as const;
 
 export interface AlertStreamOptions {
-  /** A comment line this often keeps proxies from closing an idle stream, and re-checks the API key. Default 15 s. */
+  /** A comment line this often keeps proxies from closing an idle stream, and re-checks the credential. Default 15 s. */
   readonly heartbeatMs?: number;
   /** What the browser waits before it reconnects (the `retry:` field). Default 3 s. */
   readonly retryMs?: number;
@@ -140,6 +140,8 @@ function ruleOf(obligationId: string): string {
 }
 
 interface OpenStream {
+  /** Ends the stream if its credential no longer holds. */
+  recheck(): Promise<void>;
   close(): void;
 }
 
@@ -159,7 +161,6 @@ export class AlertStream implements OnModuleDestroy {
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(API_KEY_STORE) private readonly keys: ApiKeyStore,
     private readonly alerts: AlertsReadModel,
     private readonly obligations: ObligationsReadModel,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -189,10 +190,17 @@ export class AlertStream implements OnModuleDestroy {
   }
 
   /**
-   * Streams to `response` until the client goes, the API key is revoked, or the app shuts down. The response
-   * is the raw Node one: its headers are sent here. `token` is re-verified at every heartbeat and never logged.
+   * Streams to `response` until the client goes, its credential stops holding (the API key revoked; the web
+   * session signed out, expired or its key revoked), or the app shuts down. The response is the raw Node one:
+   * its headers are sent here. `stillValid` is asked at every heartbeat; it never counts as a use of a session,
+   * so an open stream alone does not keep a page signed in.
    */
-  serve(response: ServerResponse, principal: Principal, token: string, from: Position | 'start'): void {
+  serve(
+    response: ServerResponse,
+    principal: Principal,
+    stillValid: CredentialCheck,
+    from: Position | 'start',
+  ): void {
     const subscription: Subscription = this.store.subscribe({ from });
     let closed = false;
 
@@ -213,16 +221,19 @@ export class AlertStream implements OnModuleDestroy {
 
     const heartbeat = setInterval(() => {
       void write(': heartbeat\n\n');
-      this.keys.verify(token).then(
-        (still) => {
-          if (still === undefined) stream.close();
-        },
-        (error: unknown) => this.logger.warn({ err: error }, 'alert stream: could not re-check the API key'),
-      );
+      void stream.recheck();
     }, this.heartbeatMs);
     heartbeat.unref();
 
     const stream: OpenStream = {
+      recheck: () =>
+        stillValid().then(
+          (valid) => {
+            if (!valid) stream.close();
+          },
+          (error: unknown) =>
+            this.logger.warn({ err: error }, 'alert stream: could not re-check the credential'),
+        ),
       close: () => {
         if (closed) return;
         closed = true;
@@ -263,6 +274,14 @@ export class AlertStream implements OnModuleDestroy {
         stream.close();
       }
     })();
+  }
+
+  /**
+   * Re-checks every open stream's credential now, as each heartbeat does, and ends those that no longer hold;
+   * resolves when all are checked.
+   */
+  async recheck(): Promise<void> {
+    await Promise.all([...this.open].map((stream) => stream.recheck()));
   }
 
   /** How many clients are connected now. */

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
@@ -10,7 +10,10 @@ import {
 } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '../access/principal';
 import type { HttpResponse } from '../http/request';
+import { ApiProblems } from '../problems/problem.dto';
+import { GetCaseHistory } from './case-history';
 import { FindCasesByCpr, GetCase } from './case-queries';
+import { CaseHistory, CaseHistoryQueryDto } from './dto/case-history.dto';
 import { CaseLookupResult, CaseView } from './dto/case.dto';
 import { CaseLookupDto } from './dto/command.dto';
 import { CaseIdPipe } from './http';
@@ -52,5 +55,32 @@ export class CaseQueriesController {
     response.header('ETag', `"${view.revision}"`);
     response.header('Cache-Control', 'no-store');
     return view;
+  }
+
+  @Get(':caseId/history')
+  @ApiOperation({
+    summary: 'A case’s events and the life of each obligation, as known at a moment',
+    description:
+      'Every event of the case by revision, with business time (`occurredAt`), record time (`recordedAt`) and ' +
+      'actor, its data without personal data; and each obligation’s life: opened, warned, breached, ' +
+      'fulfilled (on time or late), cancelled, waived, with who did it. `knownAt` leaves out what was recorded ' +
+      'after it (the case as Fristvagt knew it then); `asOf` leaves out what occurred after it. Visible like ' +
+      'GET /v1/cases/{caseId}; an auditor’s read is logged. Roles: every role.',
+  })
+  @ApiOkResponse({ type: CaseHistory })
+  @ApiProblems({
+    400: 'invalid-case-id, invalid-instant, unknown-field, validation-failed',
+    401: 'unauthenticated, invalid-api-key',
+    404: 'case-not-found',
+  })
+  async history(
+    @CurrentPrincipal() principal: Principal,
+    @Param('caseId', CaseIdPipe) caseId: string,
+    @Query() query: CaseHistoryQueryDto,
+    @Res({ passthrough: true }) response: HttpResponse,
+  ): Promise<CaseHistory> {
+    const history = await this.queryBus.execute(new GetCaseHistory(caseId, query, principal));
+    response.header('Cache-Control', 'no-store');
+    return history;
   }
 }

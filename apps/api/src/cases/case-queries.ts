@@ -10,7 +10,7 @@ import {
 } from '@fristvagt/domain';
 import { EVENT_STORE, type EventStore, StreamNotFound } from '@fristvagt/event-store';
 import { LOGGER, type Logger } from '@fristvagt/logging';
-import { type ApiRole, inScope, type Principal } from '../access/principal';
+import { type ApiRole, inScope, type Principal, viaOf } from '../access/principal';
 import { CPR_PROTECTOR, type CprProtector } from '../personal-data/cpr-protector';
 import { CaseDirectory } from './case-directory';
 import { caseStreamName, foldCase } from '@fristvagt/case-commands';
@@ -72,7 +72,10 @@ export class GetCaseHandler implements IQueryHandler<GetCase, CaseView> {
     if (loaded === undefined) throw caseNotFound();
     if (principal.role === 'auditor') {
       // Auditors' reads are themselves audited (ARCHITECTURE.md, tenancy and access).
-      this.logger.info({ audit: 'case-read', keyId: principal.keyId, caseId }, 'auditor read a case');
+      this.logger.info(
+        { audit: 'case-read', keyId: principal.keyId, ...viaOf(principal), caseId },
+        'auditor read a case',
+      );
     }
     const { state, revision } = loaded;
     const obligations = Object.values(state.obligations).map(obligationView);

@@ -5,6 +5,7 @@ import { ActionPlansController } from './action-plans.controller';
 import { AftercareController } from './aftercare.controller';
 import { CaseCommandsController } from './case-commands.controller';
 import { CaseDirectory } from './case-directory';
+import { GetCaseHistoryHandler } from './case-history';
 import { FindCasesByCprHandler, GetCaseHandler } from './case-queries';
 import { CaseQueriesController } from './case-queries.controller';
 import { CommandGateway } from './command-gateway';
@@ -34,6 +35,7 @@ export class CasesModule {
         CommandGateway,
         ExecuteCaseCommandHandler,
         GetCaseHandler,
+        GetCaseHistoryHandler,
         FindCasesByCprHandler,
         CaseDirectory,
       ],

@@ -3,7 +3,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { parsePosition } from '@fristvagt/event-store';
 import type { Logger } from '@fristvagt/logging';
 import type { LiveTables } from '@fristvagt/projections';
-import { inScope, type Principal } from '../access/principal';
+import { inScope, type Principal, viaOf } from '../access/principal';
 import { DEFAULT_WAIT_MS } from './query-params';
 
 // What every query of a read model does alike: scope, read-your-writes, and the auditors' trail.
@@ -92,5 +92,5 @@ export function logAuditorRead(
   if (principal.role !== 'auditor') return;
   const given = read.query as Readonly<Record<string, unknown>>;
   const parameters = read.parameters.filter((name) => given[name] !== undefined);
-  logger.info({ audit: read.audit, keyId: principal.keyId, parameters }, read.message);
+  logger.info({ audit: read.audit, keyId: principal.keyId, ...viaOf(principal), parameters }, read.message);
 }

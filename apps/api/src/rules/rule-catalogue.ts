@@ -1,4 +1,5 @@
 import {
+  danishRuleTitle,
   describeDue,
   isEnabled,
   type ResolvedRules,
@@ -49,6 +50,7 @@ export function ruleCatalogue(pack: RulePack, scope: readonly string[] | '*'): R
       ruleId: rule.ruleId,
       variant: rule.variant,
       title: rule.title,
+      titleDa: danishRuleTitle(rule.ruleId),
       notes: rule.notes ?? null,
       basis: rule.basis,
       citation: rule.citation,

@@ -65,6 +65,7 @@ describe('RulesController', () => {
         ruleId: 'NSR-CONVENE',
         variant: 'barnets-lov',
         title: expect.stringContaining('Convene a network council'),
+        titleDa: 'Netværkssamråd skal indkaldes',
         notes: null,
         basis: 'statute',
         citation: 'Barnets lov, chapter on young offenders (netværkssamråd); section number to verify',

@@ -4,3 +4,4 @@ export * from './resolve';
 export * from './evaluate';
 export * from './describe-due';
 export * from './due-for';
+export * from './danish-titles';

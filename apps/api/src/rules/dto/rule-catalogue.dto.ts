@@ -141,6 +141,12 @@ export class RuleDto {
   title!: string;
 
   @ApiProperty({
+    description: 'The rule in Danish, as the web page and alerts name it.',
+    example: 'Netværkssamråd skal indkaldes',
+  })
+  titleDa!: string;
+
+  @ApiProperty({
     type: String,
     nullable: true,
     description: 'How the rule is applied, where the title is not enough.',

@@ -1,0 +1,316 @@
+import { Inject } from '@nestjs/common';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { caseStreamName, foldCase } from '@fristvagt/case-commands';
+import { type CaseEvent, type CouncilPerson, isOpened } from '@fristvagt/domain';
+import { EVENT_STORE, type EventStore, type RecordedEvent, StreamNotFound } from '@fristvagt/event-store';
+import { LOGGER, type Logger } from '@fristvagt/logging';
+import { inScope, type Principal, viaOf } from '../access/principal';
+import { toUtcInstant } from '../obligations/dto/obligations-query.dto';
+import { caseNotFound } from './domain-problems';
+import type {
+  CaseHistory,
+  CaseHistoryEvent,
+  CaseHistoryQueryDto,
+  HistoryObligation,
+  LifeKind,
+  ObligationLifeEntry,
+} from './dto/case-history.dto';
+
+export class GetCaseHistory extends Query<CaseHistory> {
+  constructor(
+    readonly caseId: string,
+    readonly query: CaseHistoryQueryDto,
+    readonly principal: Principal,
+  ) {
+    super();
+  }
+}
+
+type EventType = CaseEvent['type'];
+type DataOf<T extends EventType> = Extract<CaseEvent, { type: T }>['data'];
+
+const roles = (people: readonly CouncilPerson[] | undefined) => people?.map(({ role }) => ({ role }));
+
+/**
+ * What an event's data may show in a history, per type: an allow-list, so that a field added to an event later
+ * stays out until it is listed here (and a new event type does not compile until it has an entry). Ids, dates,
+ * codes, rule data, the reasoning of assessments and the justification of waivers are shown; the CPR number's
+ * ciphertext and lookup hash, notes, agreements, descriptions of people, the youth's own words and the content
+ * of support are not, since they may name or describe a person.
+ */
+const HISTORY_DATA: { readonly [T in EventType]: (data: DataOf<T>) => Record<string, unknown> } = {
+  CaseOpened: ({ caseId, municipality, birthDate, person }) => ({
+    caseId,
+    municipality,
+    birthDate,
+    personRecorded: person !== null && person !== undefined,
+  }),
+  PlacementStarted: ({ placementId }) => ({ placementId }),
+  PlacementEnded: ({ placementId }) => ({ placementId }),
+  CaseTransferred: ({ fromMunicipality, toMunicipality }) => ({ fromMunicipality, toMunicipality }),
+  PoliceDocumentationReceived: ({ documentationId, kind, offenceCategories }) => ({
+    documentationId,
+    kind,
+    offenceCategories,
+  }),
+  TargetGroupAssessed: ({ documentationId, inTargetGroup, reasoning }) => ({
+    documentationId,
+    inTargetGroup,
+    reasoning,
+  }),
+  CouncilConvened: ({ councilId, documentationId, invitees, meetingDate }) => ({
+    councilId,
+    documentationId,
+    invitees: roles(invitees),
+    meetingDate,
+  }),
+  CouncilHeld: ({ councilId, participants, agreements }) => ({
+    councilId,
+    participants: roles(participants),
+    agreementCount: agreements?.length,
+  }),
+  CouncilNotHeld: ({ councilId, reason }) => ({ councilId, reason }),
+  CouncilFollowUpRecorded: ({ councilId }) => ({ councilId }),
+  PlanAdopted: ({ planId, kind, councilId, documentationId, measureId }) => ({
+    planId,
+    kind,
+    councilId,
+    documentationId,
+    measureId,
+  }),
+  PlanRevised: ({ planId, reason, councilId, documentationId, measureId }) => ({
+    planId,
+    reason,
+    councilId,
+    documentationId,
+    measureId,
+  }),
+  PlanRevisionAssessed: ({
+    planId,
+    occasion,
+    outcome,
+    reasoning,
+    councilId,
+    documentationId,
+    measureId,
+  }) => ({
+    planId,
+    occasion,
+    outcome,
+    reasoning,
+    councilId,
+    documentationId,
+    measureId,
+  }),
+  ContactPersonDecided: ({ measureId, planRequired }) => ({ measureId, planRequired }),
+  ContactPersonStarted: ({ measureId }) => ({ measureId }),
+  FollowUpRecorded: ({ measureId, nextIntervalMonths }) => ({ measureId, nextIntervalMonths }),
+  StatusStatementSubmitted: ({ measureId }) => ({ measureId }),
+  ContactPersonEnded: ({ measureId, reason }) => ({ measureId, reason }),
+  AftercareAssessed: ({ requestId, offered, reasoning }) => ({ requestId, offered, reasoning }),
+  AftercareRequested: ({ requestId }) => ({ requestId }),
+  AftercareGranted: ({ aftercareId, requestId, startDate }) => ({ aftercareId, requestId, startDate }),
+  AftercareDeclinedByYouth: ({ requestId }) => ({ requestId }),
+  AftercareEnded: ({ aftercareId }) => ({ aftercareId }),
+  ObligationOpened: (d) => ({
+    obligationId: d.obligationId,
+    ruleId: d.ruleId,
+    variant: d.variant,
+    title: d.title,
+    subject: d.subject,
+    dueAt: d.dueAt,
+    dueDate: d.dueDate,
+    strictDueAt: d.strictDueAt,
+    strictDueDate: d.strictDueDate,
+    rolledDueAt: d.rolledDueAt,
+    rolledDueDate: d.rolledDueDate,
+    dueClamped: d.dueClamped,
+    warnAt: d.warnAt,
+    basis: d.basis,
+    citation: d.citation,
+    citationVerified: d.citationVerified,
+    rulePack: d.rulePack,
+    municipality: d.municipality,
+    triggeredBy: d.triggeredBy,
+    fulfilledBy: d.fulfilledBy,
+    cancelledBy: d.cancelledBy,
+  }),
+  ObligationDueSoon: ({ obligationId, dueAt, warnAt, detectedAt }) => ({
+    obligationId,
+    dueAt,
+    warnAt,
+    detectedAt,
+  }),
+  ObligationBreached: ({ obligationId, dueAt, detectedAt }) => ({ obligationId, dueAt, detectedAt }),
+  ObligationFulfilled: ({ obligationId, onTime, late, by, fulfilledAt }) => ({
+    obligationId,
+    onTime,
+    late,
+    by,
+    fulfilledAt,
+  }),
+  ObligationCancelled: ({ obligationId, reason, by }) => ({ obligationId, reason, by }),
+  ObligationWaived: ({ obligationId, by, justification }) => ({ obligationId, by, justification }),
+  ObligationNotOpened: ({ ruleId, reason, message, triggeredBy }) => ({
+    ruleId,
+    reason,
+    message,
+    triggeredBy,
+  }),
+};
+
+/** The allowed fields of an event's data, as JSON would send them (undefined ones dropped); nothing of a type not listed. */
+export function historyData(type: string, data: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  if (!Object.hasOwn(HISTORY_DATA, type)) return {};
+  const view = (HISTORY_DATA[type as EventType] as (d: unknown) => Record<string, unknown>)(data);
+  return Object.fromEntries(Object.entries(view).filter(([, value]) => value !== undefined));
+}
+
+const LIFE_OF: Partial<Record<EventType, LifeKind>> = {
+  ObligationOpened: 'opened',
+  ObligationDueSoon: 'warned',
+  ObligationBreached: 'breached',
+  ObligationFulfilled: 'fulfilled',
+  ObligationCancelled: 'cancelled',
+  ObligationWaived: 'waived',
+};
+
+/** The obligations the events open, each with its life in those events; in the order they were opened. */
+export function obligationLives(events: readonly RecordedEvent[]): HistoryObligation[] {
+  const obligations = new Map<string, HistoryObligation>();
+  for (const event of events) {
+    const kind = LIFE_OF[event.type as EventType];
+    if (kind === undefined) continue;
+    const data = event.data as Record<string, unknown> & { obligationId: string };
+    if (kind === 'opened') {
+      const opened = data as unknown as DataOf<'ObligationOpened'>;
+      if (obligations.has(opened.obligationId)) continue;
+      obligations.set(opened.obligationId, {
+        obligationId: opened.obligationId,
+        ruleId: opened.ruleId,
+        title: opened.title,
+        basis: opened.basis,
+        citation: opened.citation,
+        variant: opened.variant,
+        rulePack: { id: opened.rulePack.id, version: opened.rulePack.version },
+        subject: { kind: opened.subject.kind, id: opened.subject.id },
+        dueAt: opened.dueAt,
+        status: 'open',
+        breached: false,
+        life: [],
+      });
+    }
+    // A step of an obligation whose opening is not shown (asOf before it) is not shown either.
+    const obligation = obligations.get(data.obligationId);
+    if (obligation === undefined) continue;
+    const entry: ObligationLifeEntry = {
+      kind,
+      at: event.metadata.occurredAt,
+      recordedAt: event.metadata.recordedAt,
+      revision: Number(event.revision),
+      by: kind === 'warned' || kind === 'breached' ? null : event.metadata.actor,
+    };
+    switch (kind) {
+      case 'breached':
+        obligation.breached = true;
+        obligation.dueAt ??= (data as unknown as DataOf<'ObligationBreached'>).dueAt;
+        break;
+      case 'fulfilled':
+        entry.onTime = (data as unknown as DataOf<'ObligationFulfilled'>).onTime;
+        break;
+      case 'cancelled':
+        entry.reason = (data as unknown as DataOf<'ObligationCancelled'>).reason;
+        break;
+      case 'waived': {
+        const waived = data as unknown as DataOf<'ObligationWaived'>;
+        entry.by = waived.by.actorId;
+        entry.justification = waived.justification;
+        break;
+      }
+      default:
+        break;
+    }
+    if ((kind === 'fulfilled' || kind === 'cancelled' || kind === 'waived') && obligation.status === 'open') {
+      obligation.status = kind;
+    }
+    obligation.life.push(entry);
+  }
+  return [...obligations.values()];
+}
+
+function historyEvent(event: RecordedEvent): CaseHistoryEvent {
+  return {
+    revision: Number(event.revision),
+    eventId: event.id,
+    type: event.type,
+    occurredAt: event.metadata.occurredAt,
+    recordedAt: event.metadata.recordedAt,
+    actor: event.metadata.actor,
+    data: historyData(event.type, event.data),
+  };
+}
+
+/** Instants compared as instants: a stored one may carry more or fewer fraction digits than the query's. */
+const atOrBefore = (instant: string, bound: number) => Date.parse(instant) <= bound;
+
+/**
+ * A case's history for auditors (issue 13): its events by revision and the life of each obligation, as known
+ * at `knownAt` (record time) about the moment `asOf` (business time). Visible as GET /v1/cases/{caseId} is:
+ * within the key's municipalities by where the case is now, 404 otherwise.
+ */
+@QueryHandler(GetCaseHistory)
+export class GetCaseHistoryHandler implements IQueryHandler<GetCaseHistory, CaseHistory> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async execute({ caseId, query, principal }: GetCaseHistory): Promise<CaseHistory> {
+    const events = await this.readCase(caseId);
+    const state = events === undefined ? undefined : foldCase(events);
+    if (
+      events === undefined ||
+      state === undefined ||
+      !isOpened(state) ||
+      !inScope(principal, state.municipality)
+    ) {
+      throw caseNotFound();
+    }
+    if (principal.role === 'auditor') {
+      // Auditors' reads are themselves audited (ARCHITECTURE.md, tenancy and access): which parameters, not their values.
+      const parameters = (['asOf', 'knownAt'] as const).filter((name) => query[name] !== undefined);
+      this.logger.info(
+        { audit: 'case-history-read', keyId: principal.keyId, ...viaOf(principal), caseId, parameters },
+        'auditor read a case history',
+      );
+    }
+    const asOf = toUtcInstant(query.asOf) ?? null;
+    const knownAt = toUtcInstant(query.knownAt) ?? null;
+    const known =
+      knownAt === null
+        ? events
+        : events.filter((event) => atOrBefore(event.metadata.recordedAt, Date.parse(knownAt)));
+    const shown =
+      asOf === null
+        ? known
+        : known.filter((event) => atOrBefore(event.metadata.occurredAt, Date.parse(asOf)));
+    return {
+      caseId: state.caseId,
+      municipality: state.municipality,
+      revision: known.length === 0 ? -1 : Number(known[known.length - 1].revision),
+      asOf,
+      knownAt,
+      events: shown.map(historyEvent),
+      obligations: obligationLives(shown),
+    };
+  }
+
+  private async readCase(caseId: string): Promise<readonly RecordedEvent[] | undefined> {
+    try {
+      return await this.store.readStream(caseStreamName(caseId));
+    } catch (error) {
+      if (error instanceof StreamNotFound) return undefined;
+      throw error;
+    }
+  }
+}
