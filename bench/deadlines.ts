@@ -376,7 +376,7 @@ async function main(): Promise<void> {
     const waitingAfterRebuild = await scheduler.scheduledCount();
     console.log(
       `rebuild: ${n(rebuilt)} events in ${rebuildSeconds.toFixed(2)} s = ${n(rebuildRate)} events/s ` +
-        `(batches of 10,000; this process ${round(rebuildCpu.ownSeconds, 1)} s CPU, PostgreSQL ` +
+        `(batches of 2,000; this process ${round(rebuildCpu.ownSeconds, 1)} s CPU, PostgreSQL ` +
         `${round(rebuildCpu.postgresSeconds, 1)} s; ${load(rebuildCpu)})`,
     );
     console.log(

@@ -3,6 +3,7 @@ import { LiveTables, type ReadModelCheckpoint } from './live-tables';
 import { type ObligationReadState, obligationsProjection, OPEN_STATES } from './obligations.projection';
 import type { TableNames } from './projection';
 import type { ReadModelDatabase } from './read-model-database';
+import { ruleTextsTable } from './rule-texts';
 
 export interface ObligationRow {
   readonly caseId: string;
@@ -70,33 +71,34 @@ export interface DueCheck {
 
 const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
+/** An obligation (`o`) with its rule's texts (`r`, see `rule_texts`). */
 const COLUMNS = [
-  'case_id',
-  'obligation_id',
-  'municipality',
-  'rule_id',
-  'variant',
-  'title',
-  'subject_kind',
-  'subject_id',
-  'basis',
-  'citation',
-  'rule_pack',
-  'triggered_by',
-  ISO('opened_at'),
-  ISO('due_at'),
-  `to_char(due_date, 'YYYY-MM-DD')`,
-  ISO('strict_due_at'),
-  ISO('rolled_due_at'),
-  ISO('warn_at'),
-  'state',
-  ISO('warn_detected_at'),
-  ISO('breach_detected_at'),
-  ISO('closed_at'),
-  'on_time',
-  'fulfilled_late',
+  'o.case_id',
+  'o.obligation_id',
+  'o.municipality',
+  'o.rule_id',
+  'r.variant',
+  'r.title',
+  'o.subject_kind',
+  'o.subject_id',
+  'r.basis',
+  'r.citation',
+  'r.rule_pack',
+  'o.triggered_by',
+  ISO('o.opened_at'),
+  ISO('o.due_at'),
+  `to_char(o.due_date, 'YYYY-MM-DD')`,
+  ISO('o.strict_due_at'),
+  ISO('o.rolled_due_at'),
+  ISO('o.warn_at'),
+  'o.state',
+  ISO('o.warn_detected_at'),
+  ISO('o.breach_detected_at'),
+  ISO('o.closed_at'),
+  'o.on_time',
+  'o.fulfilled_late',
   // to_char gives null for 'infinity' (no due), which the cursor must carry back as 'infinity'.
-  `coalesce(to_char(due_sort AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), 'infinity')`,
+  `coalesce(to_char(o.due_sort AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), 'infinity')`,
 ].join(', ');
 
 /**
@@ -140,14 +142,14 @@ export class ObligationsReadModel {
     if (cursor !== null) {
       params.push(cursor.dueSort, cursor.caseId, cursor.obligationId);
       const n = params.length;
-      where.push(`(due_sort, case_id, obligation_id) > ($${n - 2}::timestamptz, $${n - 1}, $${n})`);
+      where.push(`(o.due_sort, o.case_id, o.obligation_id) > ($${n - 2}::timestamptz, $${n - 1}, $${n})`);
     }
     params.push(limit + 1);
     const rows = await this.onLiveTables((tables) =>
       this.db.query(
-        `SELECT ${COLUMNS} FROM ${tables.obligations}
+        `SELECT ${COLUMNS} FROM ${tables.obligations} o JOIN ${ruleTextsTable(tables)} r ON r.rule_text = o.rule_text
         ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY due_sort, case_id, obligation_id
+        ORDER BY o.due_sort, o.case_id, o.obligation_id
         LIMIT $${params.length}`,
         params,
       ),
@@ -168,9 +170,9 @@ export class ObligationsReadModel {
     const where = this.where(filter, params);
     const rows = await this.onLiveTables((tables) =>
       this.db.query(
-        `SELECT municipality, rule_id, state, count(*) FROM ${tables.obligations}
+        `SELECT o.municipality, o.rule_id, o.state, count(*) FROM ${tables.obligations} o
         ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-        GROUP BY municipality, rule_id, state ORDER BY municipality, rule_id, state`,
+        GROUP BY o.municipality, o.rule_id, o.state ORDER BY o.municipality, o.rule_id, o.state`,
         params,
       ),
     );
@@ -226,14 +228,14 @@ export class ObligationsReadModel {
       where.push(sql(params.length));
     };
     if (filter.municipalities !== null)
-      add((n) => `municipality = ANY($${n}::text[])`, [...filter.municipalities]);
+      add((n) => `o.municipality = ANY($${n}::text[])`, [...filter.municipalities]);
     if (filter.ruleIds !== undefined && filter.ruleIds.length > 0)
-      add((n) => `rule_id = ANY($${n}::text[])`, [...filter.ruleIds]);
+      add((n) => `o.rule_id = ANY($${n}::text[])`, [...filter.ruleIds]);
     if (filter.states !== undefined && filter.states.length > 0)
-      add((n) => `state = ANY($${n}::text[])`, [...filter.states]);
-    if (filter.dueAfter !== undefined) add((n) => `due_at >= $${n}::timestamptz`, filter.dueAfter);
-    if (filter.dueBefore !== undefined) add((n) => `due_at <= $${n}::timestamptz`, filter.dueBefore);
-    if (filter.caseId !== undefined) add((n) => `case_id = $${n}`, filter.caseId);
+      add((n) => `o.state = ANY($${n}::text[])`, [...filter.states]);
+    if (filter.dueAfter !== undefined) add((n) => `o.due_at >= $${n}::timestamptz`, filter.dueAfter);
+    if (filter.dueBefore !== undefined) add((n) => `o.due_at <= $${n}::timestamptz`, filter.dueBefore);
+    if (filter.caseId !== undefined) add((n) => `o.case_id = $${n}`, filter.caseId);
     return where;
   }
 }

@@ -8,7 +8,15 @@ import type {
   ObligationWaived,
 } from '@fristvagt/domain';
 import type { RecordedEvent, SqlTransaction } from '@fristvagt/event-store';
-import { bareName, type Projection, type TableNames } from './projection';
+import { copyField } from './copy-text';
+import { BatchRuleTexts, RULE_TEXTS_DDL, type RuleTextEntry, ruleTextsTable } from './rule-texts';
+import {
+  type ApplyMode,
+  bareName,
+  type Projection,
+  type ReadModelTransaction,
+  type TableNames,
+} from './projection';
 
 /** States of an obligation as the read model shows it; the first three are the open ones. */
 export const OBLIGATION_STATES = [
@@ -34,23 +42,20 @@ const CASE_STREAM_PREFIX = 'case-';
  */
 export const obligationsProjection: Projection = {
   name: 'obligations',
-  version: 1,
+  // 2: the rule's texts (variant, title, basis, citation, rule pack) in `rule_texts`, referred to by number.
+  version: 2,
   tables: ['obligations', 'case_summaries'],
 
   async setup(tx: SqlTransaction, t: TableNames): Promise<void> {
-    await tx.exec(`
+    await tx.exec(`${RULE_TEXTS_DDL(ruleTextsTable(t))}
 CREATE TABLE ${t.obligations} (
   case_id            text        NOT NULL,
   obligation_id      text        NOT NULL,
   municipality       text        NOT NULL,
   rule_id            text        NOT NULL,
-  variant            text        NOT NULL,
-  title              text        NOT NULL,
+  rule_text          integer     NOT NULL,
   subject_kind       text        NOT NULL,
   subject_id         text        NOT NULL,
-  basis              text        NOT NULL,
-  citation           text        NOT NULL,
-  rule_pack          text        NOT NULL,
   triggered_by       text        NOT NULL,
   opened_at          timestamptz NOT NULL,
   opened_recorded_at timestamptz NOT NULL,
@@ -90,11 +95,19 @@ CREATE TABLE ${t.case_summaries} (
 `);
   },
 
-  /** The queries' indexes; `apply` finds rows by primary key only. */
+  /**
+   * The per-case counts, which a build leaves to this point (one aggregate over the table instead of one per
+   * batch); then the queries' indexes, as `apply` finds rows by primary key only.
+   */
   async finish(tx: SqlTransaction, t: TableNames): Promise<void> {
     const o = bareName(t.obligations);
     const c = bareName(t.case_summaries);
     await tx.exec(`
+UPDATE ${t.case_summaries} AS s
+   SET open_obligations = a.open, breached_obligations = a.breached, next_due_at = a.next_due
+  FROM (SELECT case_id, ${CASE_COUNTS} FROM ${t.obligations} o GROUP BY case_id) AS a
+ WHERE s.case_id = a.case_id
+   AND (s.open_obligations, s.breached_obligations, s.next_due_at) IS DISTINCT FROM (a.open, a.breached, a.next_due);
 CREATE INDEX IF NOT EXISTS ${o}_list ON ${t.obligations} (municipality, due_sort, case_id, obligation_id);
 CREATE INDEX IF NOT EXISTS ${o}_state ON ${t.obligations} (municipality, state, due_sort, case_id, obligation_id);
 CREATE INDEX IF NOT EXISTS ${o}_sweep_due ON ${t.obligations} (due_at)
@@ -105,20 +118,56 @@ CREATE INDEX IF NOT EXISTS ${c}_municipality ON ${t.case_summaries} (municipalit
 `);
   },
 
-  async apply(tx: SqlTransaction, events: readonly RecordedEvent[], t: TableNames): Promise<void> {
+  async apply(
+    tx: ReadModelTransaction,
+    events: readonly RecordedEvent[],
+    t: TableNames,
+    mode: ApplyMode = 'live',
+  ): Promise<void> {
     const batch = new Batch();
     for (const event of events) {
       if (event.streamName.startsWith(CASE_STREAM_PREFIX)) batch.add(event);
     }
-    await batch.write(tx, t);
+    await batch.write(tx, t, mode);
   },
 };
+
+/** A case's counts over its obligations (`o`), as `case_summaries` holds them. A case without any counts 0. */
+const CASE_COUNTS = `count(*) FILTER (WHERE o.status = 'open') AS open,
+       count(*) FILTER (WHERE o.status = 'open' AND o.breached) AS breached,
+       min(o.due_at) FILTER (WHERE o.status = 'open' AND NOT o.breached) AS next_due`;
+
+/** The columns an ObligationOpened fills, in the order of `openedFields`. */
+const OPENED_COLUMNS = `case_id, obligation_id, municipality, rule_id, rule_text, subject_kind, subject_id, triggered_by,
+  opened_at, opened_recorded_at, due_at, due_date, strict_due_at, rolled_due_at, warn_at`;
+
+function openedFields(r: OpenedRow): unknown[] {
+  const d = r.data;
+  return [
+    r.caseId,
+    r.obligationId,
+    r.municipality,
+    d.ruleId,
+    r.rule.ref,
+    d.subject.kind,
+    d.subject.id,
+    d.triggeredBy.type,
+    r.openedAt,
+    r.openedRecordedAt,
+    d.dueAt,
+    d.dueDate,
+    d.strictDueAt,
+    d.rolledDueAt,
+    d.warnAt,
+  ];
+}
 
 interface OpenedRow {
   caseId: string;
   obligationId: string;
   municipality: string;
   data: ObligationOpened['data'];
+  rule: RuleTextEntry;
   openedAt: string;
   openedRecordedAt: string;
 }
@@ -147,22 +196,31 @@ class Batch {
   private readonly patches = new Map<string, Patch>();
   private readonly transfers = new Map<string, string>();
   private readonly cases = new Map<string, CaseTouch>();
+  private readonly ruleTexts = new BatchRuleTexts();
 
   add(event: RecordedEvent): void {
     const caseId = event.streamName.slice(CASE_STREAM_PREFIX.length);
     const { occurredAt, recordedAt } = event.metadata;
+    const opened =
+      event.type === 'CaseOpened'
+        ? { municipality: event.metadata.municipality, openedAt: occurredAt, recordedAt }
+        : null;
     const touch = this.cases.get(caseId);
-    this.cases.set(caseId, {
-      opened:
-        touch?.opened ??
-        (event.type === 'CaseOpened'
-          ? { municipality: event.metadata.municipality, openedAt: occurredAt, recordedAt }
-          : null),
-      revision: event.revision,
-      lastType: event.type,
-      lastOccurredAt: occurredAt,
-      lastRecordedAt: recordedAt,
-    });
+    if (touch === undefined) {
+      this.cases.set(caseId, {
+        opened,
+        revision: event.revision,
+        lastType: event.type,
+        lastOccurredAt: occurredAt,
+        lastRecordedAt: recordedAt,
+      });
+    } else {
+      touch.opened ??= opened;
+      touch.revision = event.revision;
+      touch.lastType = event.type;
+      touch.lastOccurredAt = occurredAt;
+      touch.lastRecordedAt = recordedAt;
+    }
     switch (event.type) {
       case 'ObligationOpened': {
         const data = event.data as ObligationOpened['data'];
@@ -173,6 +231,7 @@ class Batch {
             obligationId: data.obligationId,
             municipality: this.transfers.get(caseId) ?? (data.municipality || event.metadata.municipality),
             data,
+            rule: this.ruleTexts.of(data),
             openedAt: occurredAt,
             openedRecordedAt: recordedAt,
           });
@@ -250,23 +309,30 @@ class Batch {
     Object.assign(patch, { status, closedAt, closedRecordedAt: recordedAt, onTime, reason });
   }
 
-  async write(tx: SqlTransaction, t: TableNames): Promise<void> {
+  async write(tx: ReadModelTransaction, t: TableNames, mode: ApplyMode): Promise<void> {
     await this.writeCases(tx, t);
     await this.writeOpened(tx, t);
     await this.writePatches(tx, t);
     await this.writeTransfers(tx, t);
-    await this.writeCaseCounts(tx, t);
+    if (mode === 'live') await this.writeCaseCounts(tx, t);
   }
 
+  /**
+   * A case opened in this batch is inserted with its last event (or, were its row there already, moved on to
+   * it); the other cases touched are moved on to their last event.
+   */
   private async writeCases(tx: SqlTransaction, t: TableNames): Promise<void> {
     const opened = [...this.cases].filter(([, touch]) => touch.opened !== null);
     if (opened.length > 0) {
       await tx.query(
-        `INSERT INTO ${t.case_summaries}
+        `INSERT INTO ${t.case_summaries} AS s
            (case_id, municipality, opened_at, opened_recorded_at, revision, last_event_type, last_occurred_at, last_recorded_at)
          SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::bigint[], $6::text[],
                               $7::timestamptz[], $8::timestamptz[])
-         ON CONFLICT (case_id) DO NOTHING`,
+         ON CONFLICT (case_id) DO UPDATE
+           SET revision = excluded.revision, last_event_type = excluded.last_event_type,
+               last_occurred_at = excluded.last_occurred_at, last_recorded_at = excluded.last_recorded_at
+         WHERE s.revision <= excluded.revision`,
         [
           opened.map(([caseId]) => caseId),
           opened.map(([, c]) => c.opened!.municipality),
@@ -279,7 +345,7 @@ class Batch {
         ],
       );
     }
-    const all = [...this.cases];
+    const all = [...this.cases].filter(([, touch]) => touch.opened === null);
     if (all.length === 0) return;
     await tx.query(
       `UPDATE ${t.case_summaries} AS s
@@ -297,41 +363,27 @@ class Batch {
     );
   }
 
-  private async writeOpened(tx: SqlTransaction, t: TableNames): Promise<void> {
+  /**
+   * The opened obligations, by COPY where the database has it. COPY cannot skip a row already there, so it
+   * runs under a savepoint, and an obligation opened again (its first opening stands) sends the batch the
+   * INSERT's way, which skips it.
+   */
+  private async writeOpened(tx: ReadModelTransaction, t: TableNames): Promise<void> {
     const rows = [...this.opened.values()];
     if (rows.length === 0) return;
-    const col = <T>(pick: (row: OpenedRow) => T) => rows.map(pick);
-    await tx.query(
-      `INSERT INTO ${t.obligations}
-         (case_id, obligation_id, municipality, rule_id, variant, title, subject_kind, subject_id, basis, citation,
-          rule_pack, triggered_by, opened_at, opened_recorded_at, due_at, due_date, strict_due_at, rolled_due_at, warn_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                            $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::timestamptz[],
-                            $14::timestamptz[], $15::timestamptz[], $16::date[], $17::timestamptz[],
-                            $18::timestamptz[], $19::timestamptz[])
-       ON CONFLICT (case_id, obligation_id) DO NOTHING`,
-      [
-        col((r) => r.caseId),
-        col((r) => r.obligationId),
-        col((r) => r.municipality),
-        col((r) => r.data.ruleId),
-        col((r) => r.data.variant),
-        col((r) => r.data.title),
-        col((r) => r.data.subject.kind),
-        col((r) => r.data.subject.id),
-        col((r) => r.data.basis),
-        col((r) => r.data.citation),
-        col((r) => `${r.data.rulePack.id}@${r.data.rulePack.version}`),
-        col((r) => r.data.triggeredBy.type),
-        col((r) => r.openedAt),
-        col((r) => r.openedRecordedAt),
-        col((r) => r.data.dueAt),
-        col((r) => r.data.dueDate),
-        col((r) => r.data.strictDueAt),
-        col((r) => r.data.rolledDueAt),
-        col((r) => r.data.warnAt),
-      ],
-    );
+    await this.ruleTexts.resolve(tx, t);
+    if (tx.copyFrom === undefined) return insertOpened(tx, t, rows);
+    let data = '';
+    for (const row of rows) data += openedFields(row).map(copyField).join('\t') + '\n';
+    await tx.query('SAVEPOINT opened');
+    try {
+      await tx.copyFrom(`COPY ${t.obligations} (${OPENED_COLUMNS}) FROM STDIN`, data);
+    } catch (error) {
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+      await tx.query('ROLLBACK TO SAVEPOINT opened');
+      await insertOpened(tx, t, rows);
+    }
+    await tx.query('RELEASE SAVEPOINT opened');
   }
 
   private async writePatches(tx: SqlTransaction, t: TableNames): Promise<void> {
@@ -391,15 +443,37 @@ class Batch {
       `UPDATE ${t.case_summaries} AS s
           SET open_obligations = a.open, breached_obligations = a.breached, next_due_at = a.next_due
          FROM unnest($1::text[]) AS c(case_id)
-        CROSS JOIN LATERAL (
-               SELECT count(*) FILTER (WHERE o.status = 'open') AS open,
-                      count(*) FILTER (WHERE o.status = 'open' AND o.breached) AS breached,
-                      min(o.due_at) FILTER (WHERE o.status = 'open' AND NOT o.breached) AS next_due
-                 FROM ${t.obligations} o WHERE o.case_id = c.case_id) AS a
+        CROSS JOIN LATERAL (SELECT ${CASE_COUNTS} FROM ${t.obligations} o WHERE o.case_id = c.case_id) AS a
         WHERE s.case_id = c.case_id`,
       [[...this.cases.keys()]],
     );
   }
+}
+
+/** SQLSTATE unique_violation. */
+const UNIQUE_VIOLATION = '23505';
+
+/** The opened obligations as one INSERT with a parameter per column; an obligation already there is kept. */
+async function insertOpened(tx: SqlTransaction, t: TableNames, rows: readonly OpenedRow[]): Promise<void> {
+  const fields = rows.map(openedFields);
+  const types = [
+    ...Array<string>(4).fill('text'),
+    'integer',
+    ...Array<string>(3).fill('text'),
+    'timestamptz',
+    'timestamptz',
+    'timestamptz',
+    'date',
+    'timestamptz',
+    'timestamptz',
+    'timestamptz',
+  ];
+  await tx.query(
+    `INSERT INTO ${t.obligations} (${OPENED_COLUMNS})
+     SELECT * FROM unnest(${types.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})
+     ON CONFLICT (case_id, obligation_id) DO NOTHING`,
+    types.map((_, i) => fields.map((row) => row[i])),
+  );
 }
 
 const KEY_SEPARATOR = '\u001f';

@@ -1,5 +1,5 @@
 import { comparePositions, type EventStore, type Position, type RecordedEvent } from '@fristvagt/event-store';
-import type { Projection } from './projection';
+import type { ApplyMode, Projection } from './projection';
 import { tableNames } from './projection';
 import { READ_MODEL_SCHEMA, type Leadership, type ReadModelDatabase } from './read-model-database';
 import { ensureRegistry, readCheckpoint, readRegistry, REGISTRY_SCHEMA } from './registry';
@@ -11,7 +11,12 @@ export interface ProjectionRunnerOptions {
   readonly standbyPollMs?: number;
   /** Events per transaction when following the log. Default 1,000. */
   readonly liveBatch?: number;
-  /** Events per transaction when building a generation from the start. Default 10,000. */
+  /**
+   * Events per transaction when building a generation from the start. Default 2,000: a batch's parsed events
+   * live until its commit, and at 10,000 (some 30 MB) they outgrow V8's young generation, so that every batch
+   * is copied and promoted before it dies; garbage collection then took half the CPU of reading the log
+   * (docs/benchmarks.md, "Deadline engine").
+   */
   readonly rebuildBatch?: number;
   /**
    * Called after a batch of the serving generation committed (never for history replayed by a rebuild
@@ -46,6 +51,8 @@ export class ProjectionRunner {
   private readonly standbyPollMs: number;
   private readonly liveBatch: number;
   private readonly rebuildBatch: number;
+  /** The batch after the one being applied, read meanwhile (PostgreSQL: the log is read on another connection). */
+  private readAhead: ReadAhead | undefined;
 
   constructor(
     readonly projection: Projection,
@@ -56,7 +63,7 @@ export class ProjectionRunner {
     this.pollMs = options.pollMs ?? 50;
     this.standbyPollMs = options.standbyPollMs ?? 1_000;
     this.liveBatch = options.liveBatch ?? 1_000;
-    this.rebuildBatch = options.rebuildBatch ?? 10_000;
+    this.rebuildBatch = options.rebuildBatch ?? 2_000;
   }
 
   role(): RunnerRole {
@@ -136,6 +143,7 @@ export class ProjectionRunner {
         registry.building.generation,
         this.rebuildBatch,
         live === null,
+        'build',
       );
       applied += count;
       const building = registry.building.generation;
@@ -143,7 +151,7 @@ export class ProjectionRunner {
         await this.switchOver(building);
       }
     }
-    if (live !== null) applied += (await this.advance(live.generation, this.liveBatch, true)).count;
+    if (live !== null) applied += (await this.advance(live.generation, this.liveBatch, true, 'live')).count;
     return applied;
   }
 
@@ -167,11 +175,12 @@ export class ProjectionRunner {
     generation: number,
     batch: number,
     serving: boolean,
+    mode: ApplyMode,
   ): Promise<{ count: number; caughtUp: boolean }> {
     const { name } = this.projection;
     const before = await readCheckpoint(this.db, name, generation);
     if (before === null) return { count: 0, caughtUp: false };
-    const events = await this.store.readAll({ fromPosition: before.position ?? 'start', maxCount: batch });
+    const events = await this.read(generation, before.position, batch);
     const caughtUp = events.length < batch;
     if (events.length === 0) {
       if (before.caughtUpAt === null) await this.markCaughtUp(generation);
@@ -179,10 +188,11 @@ export class ProjectionRunner {
     }
     const tables = tableNames(this.projection, READ_MODEL_SCHEMA, generation);
     const last = events[events.length - 1].position;
+    if (!caughtUp && this.db.adapter === 'postgres') this.readNext(generation, last, batch);
     const committed = await this.db.transaction(async (tx) => {
       const locked = await readCheckpoint(tx, name, generation, true);
       if (locked === null || !samePosition(locked.position, before.position)) return false;
-      await this.projection.apply(tx, events, tables);
+      await this.projection.apply(tx, events, tables, mode);
       await tx.query(
         `UPDATE ${REGISTRY_SCHEMA}.checkpoints
             SET commit_position = $3, prepare_position = $4, events = events + $5, updated_at = now(),
@@ -199,6 +209,28 @@ export class ProjectionRunner {
         .catch((error: unknown) => this.options.onError?.(error, 'after-commit'));
     }
     return { count: events.length, caughtUp };
+  }
+
+  /**
+   * The events after `after`: those read ahead if they start there, else from the log. Read ahead are only the
+   * batches that follow a full one (a build, or a live generation catching up), so that a batch's reading and
+   * decoding overlaps the server's work on the one before.
+   */
+  private async read(generation: number, after: Position | null, batch: number): Promise<RecordedEvent[]> {
+    const ahead = this.readAhead;
+    this.readAhead = undefined;
+    if (ahead?.generation === generation && ahead.batch === batch && samePosition(ahead.after, after)) {
+      // A read that failed is made again here, and fails (or not) where it is reported.
+      const events = await ahead.events.catch(() => null);
+      if (events !== null) return events;
+    }
+    return this.store.readAll({ fromPosition: after ?? 'start', maxCount: batch });
+  }
+
+  private readNext(generation: number, after: Position, batch: number): void {
+    const events = this.store.readAll({ fromPosition: after, maxCount: batch });
+    events.catch(() => undefined); // handled where it is awaited, or dropped with the read-ahead
+    this.readAhead = { generation, after, batch, events };
   }
 
   private async markCaughtUp(generation: number): Promise<void> {
@@ -277,6 +309,13 @@ export class ProjectionRunner {
       void lost?.then(done);
     });
   }
+}
+
+interface ReadAhead {
+  readonly generation: number;
+  readonly after: Position;
+  readonly batch: number;
+  readonly events: Promise<RecordedEvent[]>;
 }
 
 function samePosition(a: Position | null, b: Position | null): boolean {

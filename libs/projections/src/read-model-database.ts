@@ -1,13 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { finished } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
-import { Client, Pool } from 'pg';
-import {
-  describePostgresUrl,
-  PgPoolDriver,
-  type SqlDriver,
-  type SqlTransaction,
-} from '@fristvagt/event-store';
+import { Client, Pool, type PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { describePostgresUrl, PgPoolDriver, type SqlDriver } from '@fristvagt/event-store';
+import type { ReadModelTransaction } from './projection';
 
 /**
  * Where read models live: a PostgreSQL database (the event store's own, or DATABASE_URL's beside
@@ -18,7 +16,7 @@ export interface ReadModelDatabase {
   readonly adapter: 'postgres' | 'pglite';
   readonly location: string;
   query(text: string, params?: readonly unknown[]): Promise<unknown[][]>;
-  transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: ReadModelTransaction) => Promise<T>): Promise<T>;
   /**
    * Tries to become the one leader of `key` across every process on this database (a session advisory
    * lock on a connection of its own). Null if another process leads. The leadership ends when released or
@@ -41,18 +39,45 @@ export const READ_MODEL_SCHEMA = 'read_models';
 class PostgresReadModelDatabase implements ReadModelDatabase {
   readonly adapter = 'postgres' as const;
 
+  private readonly driver: PgPoolDriver;
+
   constructor(
-    private readonly driver: PgPoolDriver,
+    private readonly pool: Pool,
     private readonly url: string,
     readonly location: string,
-  ) {}
+  ) {
+    this.driver = new PgPoolDriver(pool, location);
+  }
 
   query(text: string, params: readonly unknown[] = []): Promise<unknown[][]> {
     return this.driver.query(text, params);
   }
 
-  transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
-    return this.driver.transaction(fn);
+  /** The event store's transaction (PgPoolDriver), plus COPY, which needs the connection itself. */
+  async transaction<T>(fn: (tx: ReadModelTransaction) => Promise<T>): Promise<T> {
+    const client: PoolClient = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn({
+        query: async (text, params = []) =>
+          (await client.query<unknown[]>({ text, values: params as unknown[], rowMode: 'array' })).rows,
+        exec: async (sql) => {
+          await client.query(sql);
+        },
+        copyFrom: async (statement, data) => {
+          const copy = client.query(copyFrom(statement));
+          copy.end(data);
+          await finished(copy);
+        },
+      });
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   async tryLeadership(key: bigint): Promise<Leadership | null> {
@@ -119,7 +144,7 @@ class PgliteReadModelDatabase implements ReadModelDatabase {
     return this.driver.query(text, params);
   }
 
-  transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: ReadModelTransaction) => Promise<T>): Promise<T> {
     return this.driver.transaction(fn);
   }
 
@@ -164,7 +189,7 @@ export async function openPostgresReadModels(
   // An idle connection that breaks (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   const location = describePostgresUrl(url);
-  const db = new PostgresReadModelDatabase(new PgPoolDriver(pool, location), url, location);
+  const db = new PostgresReadModelDatabase(pool, url, location);
   try {
     await db.query('SELECT 1');
   } catch (error) {

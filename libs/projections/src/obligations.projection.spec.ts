@@ -1,0 +1,93 @@
+import type { ObligationOpened } from '@fristvagt/domain';
+import { type NewEvent, PgliteEventStore } from '@fristvagt/event-store';
+import { ObligationsReadModel } from './obligations-read-model';
+import { obligationsProjection } from './obligations.projection';
+import { ProjectionRunner } from './projection-runner';
+import { sharedPgliteReadModels } from './read-model-database';
+
+// Starting PGlite takes seconds on a busy machine.
+jest.setTimeout(60_000);
+
+const AT = '2026-03-02T10:00:00.000Z';
+
+function event(type: string, data: object): NewEvent {
+  return {
+    id: crypto.randomUUID(),
+    type,
+    data: data as Record<string, unknown>,
+    metadata: {
+      municipality: '461',
+      actor: 'test',
+      occurredAt: AT,
+      correlationId: crypto.randomUUID(),
+      causationId: null,
+      schemaVersion: 1,
+    },
+  };
+}
+
+function opened(obligationId: string, title: string): ObligationOpened['data'] {
+  return {
+    obligationId,
+    ruleId: 'NSR-CONVENE',
+    variant: 'barnets-lov',
+    title,
+    subject: { kind: 'documentation', id: 'pol-1' },
+    dueAt: '2026-03-09T23:00:00.000Z',
+    dueDate: '2026-03-09',
+    strictDueAt: '2026-03-09T23:00:00.000Z',
+    strictDueDate: '2026-03-09',
+    rolledDueAt: null,
+    rolledDueDate: null,
+    dueClamped: false,
+    warnAt: '2026-03-07T23:00:00.000Z',
+    basis: 'statute',
+    citation: 'Barnets lov\tnetværkssamråd\\',
+    citationVerified: false,
+    rulePack: { id: 'dk-youth', version: '2026.1' },
+    municipality: '461',
+    triggeredBy: { type: 'PoliceDocumentationReceived', key: `pol-1@${AT}` },
+    fulfilledBy: [],
+    cancelledBy: [],
+  };
+}
+
+/** On PGlite, which has no COPY: the projection's INSERT path and the rule texts it shares between rows. */
+describe('obligations projection on PGlite', () => {
+  it('keeps the first opening of an obligation and the texts each event carried, across batches', async () => {
+    const store = await PgliteEventStore.inMemory();
+    try {
+      const caseId = crypto.randomUUID();
+      const stream = `case-${caseId}`;
+      await store.append(stream, [event('CaseOpened', { caseId })]);
+      await store.append(stream, [
+        event('ObligationOpened', opened('NSR-CONVENE:documentation:pol-1', 'Convene')),
+        event('ObligationOpened', opened('NSR-CONVENE:documentation:pol-2', 'Convene, as amended')),
+      ]);
+      await store.append(stream, [
+        event('ObligationOpened', opened('NSR-CONVENE:documentation:pol-1', 'Opened again')),
+      ]);
+      const db = sharedPgliteReadModels(store.sqlDriver());
+      const runner = new ProjectionRunner(obligationsProjection, db, store, { rebuildBatch: 2 });
+      await runner.runUntilCaughtUp();
+
+      const { items } = await new ObligationsReadModel(db).list({ municipalities: ['461'] }, null, 10);
+      expect(items.map((item) => [item.obligationId, item.title, item.citation, item.rulePack])).toEqual([
+        ['NSR-CONVENE:documentation:pol-1', 'Convene', 'Barnets lov\tnetværkssamråd\\', 'dk-youth@2026.1'],
+        [
+          'NSR-CONVENE:documentation:pol-2',
+          'Convene, as amended',
+          'Barnets lov\tnetværkssamråd\\',
+          'dk-youth@2026.1',
+        ],
+      ]);
+      const summary = await db.query(
+        'SELECT open_obligations, revision FROM read_models.case_summaries_g1 WHERE case_id = $1',
+        [caseId],
+      );
+      expect(summary.map((row) => row.map(Number))).toEqual([[2, 3]]);
+    } finally {
+      await store.close();
+    }
+  });
+});
