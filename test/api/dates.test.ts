@@ -191,7 +191,6 @@ describe('implausible dates (PostgreSQL)', () => {
     ['NSR-CONVENE', 'from=9999-12-30T10:00:00Z', 'from'],
     ['NSR-CONVENE', 'from=9999-12-31T23:30:00Z', 'from'],
     ['CP-PLAN', 'from=9999-12-20T10:00:00Z', 'from'],
-    ['AC-END', 'from=2026-03-25T10:00:00Z&birthDate=9990-01-01', 'birthDate'],
   ])(
     'answers GET /v1/rules/%s/due?%s with 422 instant-out-of-range naming %s',
     async (rule, query, field) => {
@@ -207,6 +206,20 @@ describe('implausible dates (PostgreSQL)', () => {
       });
     },
   );
+
+  it('answers POST /v1/rules/AC-END/due with a birth date in 9990 with 422 instant-out-of-range naming birthDate', async () => {
+    const response = await api.http
+      .post('/v1/rules/AC-END/due')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ from: '2026-03-25T10:00:00Z', birthDate: '9990-01-01' });
+
+    expect(isProblemJson(response)).toBe(true);
+    expect({ status: response.status, code: response.body.code, field: response.body.field }).toEqual({
+      status: 422,
+      code: 'instant-out-of-range',
+      field: 'birthDate',
+    });
+  });
 
   it('logged no request as failed', () => {
     expect(api.logs()).not.toContain('request failed');

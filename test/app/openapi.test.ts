@@ -44,8 +44,15 @@ describe('the OpenAPI document', () => {
     expect(document.paths['/v1/rules'].get).toMatchObject({ security: [{ 'api-key': [] }] });
     const due = document.paths['/v1/rules/{ruleId}/due'].get;
     expect(due.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(
-      expect.arrayContaining(['path:ruleId', 'query:from', 'query:birthDate', 'query:municipality']),
+      expect.arrayContaining(['path:ruleId', 'query:from', 'query:municipality']),
     );
+    // A birth date is personal data: never a query parameter, only in the body of the POST.
+    expect(due.parameters.map((p: { name: string }) => p.name)).not.toContain('birthDate');
+    const byBody = document.paths['/v1/rules/{ruleId}/due'].post;
+    expect(byBody.requestBody.content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/RuleDueRequestDto',
+    });
+    expect(document.components.schemas.RuleDueRequestDto.properties).toHaveProperty('birthDate');
     expect(Object.keys(due.responses)).toEqual(
       expect.arrayContaining(['200', '400', '401', '403', '404', '422']),
     );

@@ -7,6 +7,7 @@ import { EVENT_STORE, type EventStore } from '@fristvagt/event-store';
 import { createLogger, type Logger, PinoNestLogger } from '@fristvagt/logging';
 import { AppModule } from './app.module';
 import { serveOpenApi } from './openapi';
+import { answerClientError } from './problems/client-errors';
 import { answerFrameworkError, JSON_BODY_LIMIT_BYTES, useJsonBodies } from './problems/json-bodies';
 import { serveWebPage } from './web/web-page';
 
@@ -58,6 +59,7 @@ export async function bootstrap(env: NodeJS.ProcessEnv, options: BootstrapOption
       bodyLimit: JSON_BODY_LIMIT_BYTES,
       routerOptions: { maxParamLength: 512 },
       frameworkErrors: answerFrameworkError,
+      clientErrorHandler: answerClientError,
     }),
     {
       logger: false,

@@ -24,7 +24,14 @@ const CONFLICTS: ReadonlySet<string> = new Set([
   'obligation-closed',
 ]);
 
+/**
+ * Refusals judged from the value alone, before any case is read: 400, as the API's pipes and body validation
+ * answer the same mistakes (one code and one status for one mistake, wherever it is caught).
+ */
+const MALFORMED: ReadonlySet<string> = new Set(['invalid-id', 'id-looks-like-cpr']);
+
 export function domainStatus(code: string): HttpStatus {
+  if (MALFORMED.has(code)) return HttpStatus.BAD_REQUEST;
   return CONFLICTS.has(code) ? HttpStatus.CONFLICT : HttpStatus.UNPROCESSABLE_ENTITY;
 }
 

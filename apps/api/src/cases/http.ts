@@ -6,6 +6,7 @@ import {
   Injectable,
   type PipeTransform,
 } from '@nestjs/common';
+import { containsCprNumber, identifier } from '@fristvagt/domain';
 import { PRINCIPAL_PROPERTY, type Principal } from '../access/principal';
 import type { HttpRequest, HttpResponse } from '../http/request';
 
@@ -26,7 +27,6 @@ export const Exchange = createParamDecorator((_data: unknown, ctx: ExecutionCont
 });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const OPAQUE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const OBLIGATION_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,299}$/;
 
 function badParameter(field: string, code: string, detail: string): HttpException {
@@ -50,14 +50,10 @@ export class CaseIdPipe implements PipeTransform<string, string> {
 export class OpaqueIdPipe implements PipeTransform<string, string> {
   constructor(private readonly field: string) {}
 
+  /** The domain's own check, so a path refuses exactly what a body does: `invalid-id` or `id-looks-like-cpr`. */
   transform(value: string): string {
-    if (!OPAQUE_ID.test(value)) {
-      throw badParameter(
-        this.field,
-        'invalid-id',
-        `${this.field} must be 1-100 letters, digits, '.', '_' or '-'`,
-      );
-    }
+    const refused = identifier(value, this.field);
+    if (refused !== undefined) throw badParameter(this.field, refused.code, refused.message);
     return value;
   }
 }
@@ -67,6 +63,14 @@ export class ObligationIdPipe implements PipeTransform<string, string> {
   transform(value: string): string {
     if (!OBLIGATION_ID.test(value)) {
       throw badParameter('obligationId', 'invalid-id', 'obligationId must be an obligation id from the case');
+    }
+    // Obligation ids are made of ids that are never CPR-shaped, so one that is was typed in by mistake.
+    if (containsCprNumber(value)) {
+      throw badParameter(
+        'obligationId',
+        'id-looks-like-cpr',
+        'obligationId looks like a CPR number; use an obligation id from the case',
+      );
     }
     return value;
   }

@@ -2,6 +2,8 @@ import { STATUS_CODES } from 'node:http';
 import { HttpException, HttpStatus } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { containsCprNumber } from '@fristvagt/domain';
+import { inputProblem } from './input-validation';
 
 /** The largest JSON body the api reads; a larger one is refused with 413 before it is parsed. */
 export const JSON_BODY_LIMIT_BYTES = 64 * 1024;
@@ -23,16 +25,33 @@ export function useJsonBodies(app: NestFastifyApplication): void {
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser(
     JSON_MEDIA_TYPE,
-    { parseAs: 'string', bodyLimit: JSON_BODY_LIMIT_BYTES },
+    // As bytes: read as a string, bytes that are not UTF-8 would become U+FFFD and Fastify would then
+    // answer that the body's length does not match its Content-Length.
+    { parseAs: 'buffer', bodyLimit: JSON_BODY_LIMIT_BYTES },
     (request, body, done) => {
       const unsupported = unsupportedEncoding(request.headers);
       if (unsupported !== undefined) {
         done(refusal(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'unsupported-media-type', unsupported), undefined);
         return;
       }
+      let text: string;
+      try {
+        text = UTF8.decode(body as Buffer);
+      } catch {
+        done(
+          refusal(
+            HttpStatus.BAD_REQUEST,
+            'body-not-utf8',
+            'The request body must be encoded as UTF-8.',
+            'body',
+          ),
+          undefined,
+        );
+        return;
+      }
       let parsed: unknown;
       try {
-        parsed = JSON.parse(body as string);
+        parsed = JSON.parse(text);
       } catch {
         parsed = undefined;
       }
@@ -59,9 +78,52 @@ export function useJsonBodies(app: NestFastifyApplication): void {
         );
         return;
       }
+      const forbidden = forbiddenMember(parsed);
+      if (forbidden !== undefined) {
+        done(
+          inputProblem([
+            {
+              field: forbidden,
+              code: 'unknown-field',
+              detail: `${forbidden} is not a field of this request`,
+            },
+          ]),
+          undefined,
+        );
+        return;
+      }
       done(null, parsed);
     },
   );
+}
+
+/** Strict: a byte sequence that is not UTF-8 is an error, never a replacement character. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/**
+ * Member names that no request has and that would reach prototypes: class-transformer drops them without a
+ * word, so `forbidNonWhitelisted` never sees them, and they are refused here as any unknown field is.
+ */
+const FORBIDDEN_MEMBERS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * The path of the first member named in FORBIDDEN_MEMBERS at any depth (`invitees[0].__proto__`), or
+ * undefined. A path that would repeat a CPR number (an unknown member named by one) is cut to the name.
+ * Runs after depthExceeds, so the depth is bounded.
+ */
+function forbiddenMember(root: unknown): string | undefined {
+  const stack: Array<[unknown, string]> = [[root, '']];
+  while (stack.length > 0) {
+    const [value, path] = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    const isArray = Array.isArray(value);
+    for (const [key, child] of Object.entries(value)) {
+      const childPath = isArray ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`;
+      if (!isArray && FORBIDDEN_MEMBERS.has(key)) return containsCprNumber(childPath) ? key : childPath;
+      stack.push([child, childPath]);
+    }
+  }
+  return undefined;
 }
 
 /** Why the body's encoding cannot be read (only UTF-8, uncompressed), or undefined when it can. */

@@ -154,10 +154,12 @@ describe('RulesController', () => {
       expect(chosen.body.municipality).toBe('561');
     });
 
-    it('uses the birth date for the rules counted from a birthday', async () => {
-      const response = await get(
-        '/v1/rules/AC-ASSESS/due?from=2020-01-06T10:00:00Z&birthDate=2010-08-31',
-      ).expect(200);
+    it('uses the birth date for the rules counted from a birthday, taken in the body of the POST', async () => {
+      const response = await request(app.getHttpServer())
+        .post('/v1/rules/AC-ASSESS/due')
+        .set('x-test-principal', JSON.stringify(odense))
+        .send({ from: '2020-01-06T10:00:00Z', birthDate: '2010-08-31' })
+        .expect(200);
 
       expect(response.body).toMatchObject({ variant: expect.any(String), localDueDate: '2028-02-29' });
     });
@@ -182,10 +184,10 @@ describe('RulesController', () => {
         'invalid-instant',
       ],
       [
-        'birthDate is impossible',
+        'birthDate is in the query at all',
         '?from=2025-03-25T10:00:00Z&birthDate=2025-02-30',
         'birthDate',
-        'invalid-date',
+        'personal-data-in-query',
       ],
       [
         'municipality is not three digits',

@@ -1,4 +1,14 @@
-import { Controller, Get, HttpException, HttpStatus, Param, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpException,
+  HttpStatus,
+  Param,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { DK_YOUTH_PACK, type DomainError, dueFor, type DueForErrorCode, RULE_IDS } from '@fristvagt/domain';
 import { CurrentPrincipal, inScope, type Principal } from '../access/principal';
@@ -6,7 +16,7 @@ import { API_KEY_SCHEME } from '../openapi';
 import { inputProblem } from '../problems/input-validation';
 import { ApiProblems } from '../problems/problem.dto';
 import { RuleCatalogueDto } from './dto/rule-catalogue.dto';
-import { RuleDueDto, RuleDueQueryDto } from './dto/rule-due.dto';
+import { RuleDueDto, RuleDueQueryDto, RuleDueRequestDto } from './dto/rule-due.dto';
 import { ruleCatalogue } from './rule-catalogue';
 
 /**
@@ -49,32 +59,78 @@ export class RulesController {
 
   @Get(':ruleId/due')
   @ApiOperation({
-    summary: 'When a rule falls due for a trigger',
+    summary: 'When a rule falls due for a trigger (rules without a birth date)',
     description:
       "The due of the variant in effect on the local date of `from`, under the municipality's settings. " +
-      'Computes only: nothing is recorded.',
+      'Computes only: nothing is recorded. A birth date is personal data and never goes in a URL: `birthDate` ' +
+      'here is refused with 400 `personal-data-in-query`; the rules counted from a birthday (AC-ASSESS, ' +
+      'AC-END) take it in the body of `POST /v1/rules/{ruleId}/due`.',
   })
   @ApiParam({ name: 'ruleId', enum: RULE_IDS })
   @ApiOkResponse({ type: RuleDueDto })
   @ApiProblems({
-    400: 'invalid-instant, invalid-date, invalid-municipality, birth-date-required, required, unknown-field, validation-failed',
+    400: 'invalid-instant, invalid-municipality, birth-date-required, personal-data-in-query, required, unknown-field, validation-failed',
     403: 'municipality-out-of-scope',
     404: 'unknown-rule',
     422: 'rule-not-in-effect, instant-out-of-range',
   })
-  due(
+  dueByQuery(
     @Param('ruleId') ruleId: string,
     @Query() query: RuleDueQueryDto,
     @CurrentPrincipal() principal: Principal,
   ): RuleDueDto {
-    const municipality = municipalityFor(principal, query.municipality);
-    const result = dueFor(
-      { ruleId, from: query.from, municipality, birthDate: query.birthDate },
-      DK_YOUTH_PACK,
-    );
-    if (!result.ok) throw dueProblem(result.error);
-    return { ...result.value, municipality };
+    return due(ruleId, { from: query.from, municipality: query.municipality }, principal, 'query');
   }
+
+  @Post(':ruleId/due')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'When a rule falls due for a trigger',
+    description:
+      "The due of the variant in effect on the local date of `from`, under the municipality's settings, with " +
+      'the birth date the rules counted from a birthday need. The inputs go in the body so that a birth date ' +
+      'never reaches a URL or an access log. Computes only: nothing is recorded, and no Idempotency-Key is needed.',
+  })
+  @ApiParam({ name: 'ruleId', enum: RULE_IDS })
+  @ApiOkResponse({ type: RuleDueDto })
+  @ApiProblems({
+    400: 'invalid-instant, invalid-date, invalid-municipality, birth-date-required, required, unknown-field, validation-failed, malformed-json',
+    403: 'municipality-out-of-scope',
+    404: 'unknown-rule',
+    422: 'rule-not-in-effect, instant-out-of-range',
+  })
+  dueByBody(
+    @Param('ruleId') ruleId: string,
+    @Body() body: RuleDueRequestDto,
+    @CurrentPrincipal() principal: Principal,
+  ): RuleDueDto {
+    return due(ruleId, body, principal, 'body');
+  }
+}
+
+/** The calculator both routes run; a GET that needs a birth date is told where to send it. */
+function due(
+  ruleId: string,
+  input: { readonly from: string; readonly municipality?: string; readonly birthDate?: string },
+  principal: Principal,
+  via: 'query' | 'body',
+): RuleDueDto {
+  const municipality = municipalityFor(principal, input.municipality);
+  const result = dueFor(
+    { ruleId, from: input.from, municipality, birthDate: input.birthDate },
+    DK_YOUTH_PACK,
+  );
+  if (!result.ok) {
+    const error =
+      result.error.code === 'birth-date-required' && via === 'query'
+        ? {
+            ...result.error,
+            message: `${result.error.message}; send it in the body of POST /v1/rules/{ruleId}/due`,
+          }
+        : result.error;
+    throw dueProblem(error);
+  }
+  return { ...result.value, municipality };
 }
 
 /** The asked-for municipality if the key may act for it; else the key's only municipality, or none. */

@@ -59,22 +59,44 @@ export const IsKommunekode = (options?: ValidationOptions) =>
     options,
   );
 
-/** An opaque id chosen by the case system: 1-100 letters, digits, '.', '_' or '-', never CPR-shaped. */
-export const IsOpaqueId = (options?: ValidationOptions) =>
-  ValidateBy(
-    {
-      name: 'invalid-id',
-      validator: {
-        validate: (value) => identifier(value, 'id') === undefined,
-        defaultMessage: buildMessage(
-          (each) =>
-            `${each}$property must be 1-100 letters, digits, '.', '_' or '-' and must not look like a CPR number`,
-          options,
-        ),
+/** The domain's refusal code for an id, or undefined when it may be used. */
+const idRefusal = (value: unknown): string | undefined => identifier(value, 'id')?.code;
+
+/**
+ * An opaque id chosen by the case system: 1-100 letters, digits, '.', '_' or '-' (`invalid-id`), and never
+ * CPR-shaped (`id-looks-like-cpr`, the code a path parameter gets for the same mistake). One of the two
+ * fails at most.
+ */
+export const IsOpaqueId =
+  (options?: ValidationOptions): PropertyDecorator =>
+  (target, property) => {
+    ValidateBy(
+      {
+        name: 'invalid-id',
+        validator: {
+          validate: (value) => idRefusal(value) !== 'invalid-id',
+          defaultMessage: buildMessage(
+            (each) => `${each}$property must be 1-100 letters, digits, '.', '_' or '-'`,
+            options,
+          ),
+        },
       },
-    },
-    options,
-  );
+      options,
+    )(target, property);
+    ValidateBy(
+      {
+        name: 'id-looks-like-cpr',
+        validator: {
+          validate: (value) => idRefusal(value) !== 'id-looks-like-cpr',
+          defaultMessage: buildMessage(
+            (each) => `${each}$property looks like a CPR number; use an opaque identifier`,
+            options,
+          ),
+        },
+      },
+      options,
+    )(target, property);
+  };
 
 export const IsCprNumber = (options?: ValidationOptions) =>
   ValidateBy(

@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDefined, IsOptional } from 'class-validator';
+import { IsDefined, IsOptional, ValidateBy } from 'class-validator';
 import { type Basis, RULE_IDS, type RuleDue, type RuleId } from '@fristvagt/domain';
 import { IsKommunekode, IsLocalDate, IsUtcInstant } from '../../cases/dto/validators';
 import { BASES, RulePackRefDto } from './rule-catalogue.dto';
 
-export class RuleDueQueryDto {
+/** What both forms of the due calculator take: the trigger's instant and the municipality. */
+class RuleDueTriggerDto {
   @ApiProperty({
     description:
       'When the triggering fact happened, ISO-8601 UTC ending in Z. Its local date picks the variant.',
@@ -16,15 +17,6 @@ export class RuleDueQueryDto {
   from!: string;
 
   @ApiPropertyOptional({
-    description: "The youth's birth date, for the rules counted from a birthday (AC-ASSESS, AC-END).",
-    format: 'date',
-    example: '2010-08-31',
-  })
-  @IsOptional()
-  @IsLocalDate()
-  birthDate?: string;
-
-  @ApiPropertyOptional({
     description:
       "Kommunekode whose settings apply. Default: the API key's municipality when it has exactly one; else the " +
       "pack's defaults. A municipality outside the key's scope is refused with 403.",
@@ -34,6 +26,39 @@ export class RuleDueQueryDto {
   @IsOptional()
   @IsKommunekode()
   municipality?: string;
+}
+
+/** Personal data in a query string ends up in every proxy's access log, so it is refused there. */
+const RefusedInQuery = (): PropertyDecorator =>
+  ValidateBy({
+    name: 'personal-data-in-query',
+    validator: {
+      // Runs only when the parameter is there (IsOptional).
+      validate: () => false,
+      defaultMessage: (args) =>
+        `${args?.property ?? 'this parameter'} is personal data and must not be sent in a URL: send it in the JSON body of ` +
+        'POST /v1/rules/{ruleId}/due instead',
+    },
+  });
+
+/** `GET /v1/rules/{ruleId}/due`: for rules that need no birth date. */
+export class RuleDueQueryDto extends RuleDueTriggerDto {
+  // Not documented as a query parameter: it is declared only to answer personal-data-in-query.
+  @IsOptional()
+  @RefusedInQuery()
+  birthDate?: never;
+}
+
+/** `POST /v1/rules/{ruleId}/due`: the same inputs, in a body, so a birth date never reaches a URL. */
+export class RuleDueRequestDto extends RuleDueTriggerDto {
+  @ApiPropertyOptional({
+    description: "The youth's birth date, for the rules counted from a birthday (AC-ASSESS, AC-END).",
+    format: 'date',
+    example: '2010-08-31',
+  })
+  @IsOptional()
+  @IsLocalDate()
+  birthDate?: string;
 }
 
 export class RuleDueDto implements RuleDue {
