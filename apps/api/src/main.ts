@@ -6,6 +6,7 @@ import { type Clock, type Config, loadConfig } from '@fristvagt/config';
 import { EVENT_STORE, type EventStore } from '@fristvagt/event-store';
 import { createLogger, type Logger, PinoNestLogger } from '@fristvagt/logging';
 import { AppModule } from './app.module';
+import { requestIdOf, useAccessLog } from './http/access-log';
 import { serveOpenApi } from './openapi';
 import { answerClientError } from './problems/client-errors';
 import { answerFrameworkError, JSON_BODY_LIMIT_BYTES, useJsonBodies } from './problems/json-bodies';
@@ -60,6 +61,9 @@ export async function bootstrap(env: NodeJS.ProcessEnv, options: BootstrapOption
       routerOptions: { maxParamLength: 512 },
       frameworkErrors: answerFrameworkError,
       clientErrorHandler: answerClientError,
+      // X-Request-Id is read by requestIdOf, which refuses what it should not log.
+      requestIdHeader: false,
+      genReqId: requestIdOf,
     }),
     {
       logger: false,
@@ -70,6 +74,7 @@ export async function bootstrap(env: NodeJS.ProcessEnv, options: BootstrapOption
   );
   app.useLogger(new PinoNestLogger(logger));
   try {
+    useAccessLog(app, logger);
     useJsonBodies(app);
     // The worker alone serves /health and nothing else.
     if (config.role !== 'worker') {

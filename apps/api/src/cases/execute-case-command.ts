@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { HttpException, HttpStatus, Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
@@ -19,7 +20,13 @@ import {
   isOpened,
   type ResolvedRules,
 } from '@fristvagt/domain';
-import { EVENT_STORE, type EventStore, type RecordedEvent } from '@fristvagt/event-store';
+import {
+  DuplicateEventIdConflict,
+  EVENT_STORE,
+  type EventStore,
+  type NewEvent,
+  type RecordedEvent,
+} from '@fristvagt/event-store';
 import { inScope, type Principal } from '../access/principal';
 import { caseNotFound, domainProblem } from './domain-problems';
 import { type CommandOutcome, commandOutcome } from './dto/outcome.dto';
@@ -76,6 +83,22 @@ export class ExecuteCaseCommandHandler implements ICommandHandler<ExecuteCaseCom
 
   async execute({ request }: ExecuteCaseCommand): Promise<CaseCommandResult> {
     try {
+      return await this.loadDecideAppend(request);
+    } catch (error) {
+      if (!(error instanceof DuplicateEventIdConflict)) throw error;
+    }
+    // The event ids of a keyed request are derived from its key, so they are stored already: by a copy of
+    // this request that won a race on this case (read again, it is replayed), or on another case.
+    try {
+      return await this.loadDecideAppend(request);
+    } catch (error) {
+      if (error instanceof DuplicateEventIdConflict) throw idempotencyKeyReused();
+      throw error;
+    }
+  }
+
+  private async loadDecideAppend(request: CaseCommandRequest): Promise<CaseCommandResult> {
+    try {
       return await loadDecideAppend<CaseCommandResult>(
         this.store,
         caseStreamName(request.caseId),
@@ -93,10 +116,14 @@ export class ExecuteCaseCommandHandler implements ICommandHandler<ExecuteCaseCom
    * the replay check, If-Match and the decider then see the new state.
    */
   private decide(request: CaseCommandRequest, loaded: LoadedStream): Decision<CaseCommandResult> {
+    // A retry by the same key of the same request gets its answer even if that request (a transfer) put
+    // the case out of the key's scope; a key is scoped to its API key, so this reveals nothing new.
+    const retried = earlierAnswer(request, loaded.events);
+    if (retried?.sameRequest === true)
+      return { kind: 'answer', value: { outcome: retried.outcome(), replayed: true } };
     const state = foldCase(loaded.events);
     const municipality = this.authorize(request, state);
-    const replay = replayOf(request, loaded.events);
-    if (replay !== undefined) return { kind: 'answer', value: { outcome: replay, replayed: true } };
+    if (retried !== undefined) throw idempotencyKeyReused();
     if (request.ifMatch !== null && request.ifMatch !== loaded.revision) {
       throw revisionMismatch(request.ifMatch, loaded.revision);
     }
@@ -108,12 +135,15 @@ export class ExecuteCaseCommandHandler implements ICommandHandler<ExecuteCaseCom
     });
     if (!decision.ok) throw domainProblem(decision.error);
 
-    const events = toNewEvents(decision.value, {
-      municipality,
-      actor: request.principal.keyId,
-      correlationId: request.correlationId,
-      idempotency: request.idempotency,
-    });
+    const events = withKeyedIds(
+      toNewEvents(decision.value, {
+        municipality,
+        actor: request.principal.keyId,
+        correlationId: request.correlationId,
+        idempotency: request.idempotency,
+      }),
+      request.idempotency?.key,
+    );
     return {
       kind: 'append',
       events,
@@ -140,17 +170,44 @@ export class ExecuteCaseCommandHandler implements ICommandHandler<ExecuteCaseCom
   }
 }
 
-/** The response of an earlier request with this key, rebuilt from its events; refused if the request differs. */
-function replayOf(request: CaseCommandRequest, events: readonly RecordedEvent[]): CommandOutcome | undefined {
+/**
+ * What an earlier request with this key appended to the case, if any: whether it was this very request
+ * (method, path and body alike) and the response it got, rebuilt from its events.
+ */
+function earlierAnswer(
+  request: CaseCommandRequest,
+  events: readonly RecordedEvent[],
+): { readonly sameRequest: boolean; outcome(): CommandOutcome } | undefined {
   const key = request.idempotency?.key;
   if (key === undefined) return undefined;
   const first = events.findIndex((event) => event.metadata.idempotency?.key === key);
   if (first < 0) return undefined;
-  if (events[first].metadata.idempotency?.request !== request.idempotency?.request)
-    throw idempotencyKeyReused();
-  const appended = events.slice(first).filter((event) => event.metadata.idempotency?.key === key);
-  const last = appended[appended.length - 1];
-  return commandOutcome(request.caseId, foldCase(events.slice(0, first)), appended, last.position);
+  return {
+    sameRequest: events[first].metadata.idempotency?.request === request.idempotency?.request,
+    outcome: () => {
+      const appended = events.slice(first).filter((event) => event.metadata.idempotency?.key === key);
+      const last = appended[appended.length - 1];
+      return commandOutcome(request.caseId, foldCase(events.slice(0, first)), appended, last.position);
+    },
+  };
+}
+
+/**
+ * The events of a keyed request get ids derived from the (scoped, hashed) key. The store keeps event ids
+ * unique across streams, so the same key used on another case meets its earlier events there and is
+ * refused, in the same append, without an index of keys.
+ */
+function withKeyedIds(events: NewEvent[], key: string | undefined): NewEvent[] {
+  if (key === undefined) return events;
+  return events.map((event, i) => ({ ...event, id: nameBasedUuid(`idempotent-event\n${key}\n${i}`) }));
+}
+
+function nameBasedUuid(name: string): string {
+  const bytes = createHash('sha256').update(name).digest().subarray(0, 16);
+  bytes[6] = (bytes[6] & 0x0f) | 0x80;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 function municipalityOutOfScope(): HttpException {

@@ -44,9 +44,18 @@ export function scopedIdempotencyKey(
   return protector.keyedHash(`idempotency\n${principal.keyId}\n${key}`);
 }
 
-/** What makes two requests "the same": method, path and body, whatever the key order of the JSON. */
+/**
+ * What makes two requests "the same": method, path and body, whatever the key order of the JSON. A UUID in
+ * the path counts in lower case, as the case id it names does; the hash of a lower-case path is unchanged.
+ */
 export function requestHash(request: HttpRequest): string {
   return createHash('sha256')
-    .update(`${request.method} ${request.url.split('?')[0]}\n${canonicalJson(request.body ?? null)}`)
+    .update(`${request.method} ${canonicalPath(request.url)}\n${canonicalJson(request.body ?? null)}`)
     .digest('base64url');
+}
+
+const UUID_SEGMENT = /(?<=\/)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?=\/|$)/gi;
+
+function canonicalPath(url: string): string {
+  return url.split('?')[0].replace(UUID_SEGMENT, (uuid) => uuid.toLowerCase());
 }

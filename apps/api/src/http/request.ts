@@ -3,6 +3,8 @@ import { containsCprNumber } from '@fristvagt/domain';
 
 /** The parts of the HTTP request and reply (Fastify's, or Express's) the command edges use. */
 export interface HttpRequest {
+  /** Fastify's request id (see access-log.ts), from a harmless X-Request-Id or new. */
+  readonly id?: string;
   readonly method: string;
   readonly url: string;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
@@ -21,8 +23,12 @@ export function headerOf(request: HttpRequest, name: string): string | undefined
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** The caller's X-Request-Id when it is a harmless token; it is stored in every event, so never a CPR number. */
+/**
+ * The request id of the access log (access-log.ts), so a log line and the events of its request meet; else
+ * the caller's X-Request-Id when it is a harmless token. It is stored in every event, so never a CPR number.
+ */
 export function correlationId(request: HttpRequest): string {
+  if (request.id !== undefined) return request.id;
   const given = headerOf(request, 'x-request-id');
   return given !== undefined && REQUEST_ID.test(given) && !containsCprNumber(given) ? given : randomUUID();
 }

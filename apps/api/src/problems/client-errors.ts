@@ -54,3 +54,19 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Socket):
   }
   socket.destroy(error);
 }
+
+/**
+ * The client hung up before its request was read (Node's `aborted`, ECONNRESET, raised while the body is
+ * read): its doing, not the service's, and there is no one left to answer.
+ */
+export function isClientAbort(
+  error: unknown,
+  request: { readonly raw?: { readonly destroyed?: boolean } },
+): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return (
+    (code === 'ECONNRESET' && message === 'aborted') ||
+    (code === 'ECONNRESET' && request.raw?.destroyed === true)
+  );
+}

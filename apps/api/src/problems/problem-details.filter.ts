@@ -17,6 +17,7 @@ import {
 } from '@fristvagt/event-store';
 import { LOGGER, type Logger } from '@fristvagt/logging';
 import { ReadModelNotReady } from '@fristvagt/projections';
+import { isClientAbort } from './client-errors';
 import { fastifyProblem } from './json-bodies';
 import { type InputError, problem, PROBLEM_CONTENT_TYPE, type Problem } from './problem';
 
@@ -39,6 +40,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<RoutedRequest>();
+    // The client hung up: the access log says so (code client-aborted), and there is no one to answer.
+    if (isClientAbort(exception, request)) return;
     const body = this.toProblem(exception);
     if (exception instanceof ReadModelNotReady) {
       // Expected while a read model is (re)built, which /health reports: no stack trace.
@@ -91,7 +94,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
 /** The request as Fastify (routeOptions) or Express (route) describes the route it matched. */
 interface RoutedRequest {
+  readonly id?: string;
   readonly method?: string;
+  readonly raw?: { readonly destroyed?: boolean };
   readonly routeOptions?: { readonly url?: string };
   readonly route?: { readonly path?: string };
 }

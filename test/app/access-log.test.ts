@@ -1,0 +1,165 @@
+import { connect } from 'node:net';
+import { cprFor, startTestApi, type TestApi } from '../support/api';
+import { postCommand } from '../support/api-requests';
+
+/**
+ * One access-log line per request, written after the answer (issue 12, point 8): method, route template,
+ * status, duration, request id and the API key's id; never the URL, a query string, a body or a credential.
+ * A client that hangs up mid-body is logged as its own doing, not as an error of the service.
+ */
+
+jest.setTimeout(60_000);
+
+interface LogLine {
+  readonly level: string;
+  readonly msg: string;
+  readonly [field: string]: unknown;
+}
+
+/** Shaped like a CPR number, so a test can tell if a path is logged. */
+const CPR_IN_PATH = '010310-4123';
+
+describe('the access log', () => {
+  let api: TestApi;
+  let token: string;
+
+  beforeAll(async () => {
+    api = await startTestApi({ now: '2026-03-25T12:00:00Z' });
+    token = await api.key('integration', ['461']);
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  const lines = (): LogLine[] =>
+    api
+      .logs()
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as LogLine);
+
+  /** The access-log line of the request answered with this X-Request-Id; waits for it, as it follows the answer. */
+  async function accessLineOf(requestId: string): Promise<LogLine> {
+    for (let i = 0; i < 50; i++) {
+      const line = lines().find((l) => l.msg === 'request' && l.requestId === requestId);
+      if (line !== undefined) return line;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error(`no access-log line for request ${requestId}`);
+  }
+
+  it('logs a command with its route template, status, duration, request id and key id', async () => {
+    const opened = await postCommand(
+      api,
+      token,
+      '/v1/cases',
+      { cpr: cprFor('2010-03-01'), municipality: '461', occurredAt: '2026-03-20T09:00:00Z' },
+      'access-log-open',
+    );
+    expect(opened.status).toBe(201);
+    const caseId = opened.body.caseId as string;
+
+    const response = await postCommand(
+      api,
+      token,
+      `/v1/cases/${caseId}/police-notifications?note=x`,
+      {
+        documentationId: 'pol-log',
+        kind: 'interview-invitation',
+        offenceCategories: ['robbery'],
+        occurredAt: '2026-03-24T10:00:00Z',
+      },
+      'access-log-notify',
+      { 'X-Request-Id': 'integration-run.42' },
+    );
+    expect(response.status).toBe(201);
+    expect(response.headers['x-request-id']).toBe('integration-run.42');
+
+    const line = await accessLineOf('integration-run.42');
+    const keyId = token.split('_')[1];
+    expect(line).toMatchObject({
+      level: 'info',
+      msg: 'request',
+      method: 'POST',
+      route: '/v1/cases/:caseId/police-notifications',
+      status: 201,
+      keyId,
+    });
+    expect(typeof line.durationMs).toBe('number');
+    const text = JSON.stringify(line);
+    expect(text).not.toContain(caseId);
+    expect(text).not.toContain('note=x');
+    expect(text).not.toContain('pol-log');
+    expect(api.logs()).not.toContain(token);
+
+    const openLine = await accessLineOf(String(opened.headers['x-request-id']));
+    expect(openLine).toMatchObject({ method: 'POST', route: '/v1/cases', status: 201, keyId });
+  });
+
+  it('logs an unknown route as "(no route)", without the CPR number in its path or query', async () => {
+    const response = await api.http
+      .get(`/v1/persons/${CPR_IN_PATH}?cpr=${CPR_IN_PATH}`)
+      .set('X-Request-Id', 'unknown-route-1');
+    expect(response.status).toBe(404);
+
+    const line = await accessLineOf('unknown-route-1');
+    expect(line).toMatchObject({ level: 'info', method: 'GET', route: '(no route)', status: 404 });
+    expect(line.keyId).toBeUndefined();
+    const logs = api.logs();
+    expect(logs).not.toContain('/v1/persons');
+    expect(logs).not.toContain('0103104123');
+    expect(logs).not.toContain(CPR_IN_PATH);
+  });
+
+  it('logs a 401 without a key id, and replaces a request id that is not a harmless token', async () => {
+    const response = await api.http
+      .get('/v1/cases/7d3c9a34-8f1e-4f1e-9a41-0c9b8e5f2a11')
+      .set('Authorization', 'Bearer fv_notakey_secret')
+      .set('X-Request-Id', 'has spaces and a / slash');
+    expect(response.status).toBe(401);
+    const requestId = String(response.headers['x-request-id']);
+    expect(requestId).toMatch(/^[A-Za-z0-9._-]{1,64}$/);
+    expect(requestId).not.toBe('has spaces and a / slash');
+
+    const line = await accessLineOf(requestId);
+    expect(line).toMatchObject({ level: 'info', method: 'GET', route: '/v1/cases/:caseId', status: 401 });
+    expect(line.keyId).toBeUndefined();
+    expect(api.logs()).not.toContain('notakey_secret');
+  });
+
+  it('logs a client that hangs up mid-body as client-aborted, without an error or a stack', async () => {
+    const url = new URL(api.running.url);
+    const body = JSON.stringify({ cpr: cprFor('2010-03-01'), municipality: '461' });
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(Number(url.port), url.hostname, () => {
+        socket.write(
+          'POST /v1/cases HTTP/1.1\r\n' +
+            `Host: ${url.host}\r\n` +
+            `Authorization: Bearer ${token}\r\n` +
+            'Idempotency-Key: hang-up\r\n' +
+            'X-Request-Id: hang-up-1\r\n' +
+            'Content-Type: application/json\r\n' +
+            `Content-Length: ${body.length + 100}\r\n\r\n` +
+            body.slice(0, 20),
+        );
+        setTimeout(() => {
+          socket.destroy();
+          resolve();
+        }, 100);
+      });
+      socket.on('error', reject);
+    });
+
+    let aborted: LogLine | undefined;
+    for (let i = 0; i < 50 && aborted === undefined; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      aborted = lines().find((l) => l.requestId === 'hang-up-1' && l.code === 'client-aborted');
+    }
+    expect(aborted).toMatchObject({ method: 'POST', route: '/v1/cases' });
+    expect(['info', 'warn']).toContain(aborted?.level);
+    expect(aborted?.err).toBeUndefined();
+    const serious = lines().filter((l) => l.level === 'error' || l.level === 'fatal');
+    expect(serious).toEqual([]);
+    expect(api.logs()).not.toContain('internal-error');
+  });
+});
