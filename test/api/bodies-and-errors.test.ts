@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
-import { cprFor, startTestApi, type TestApi } from '../support/api';
-import { isProblemJson } from '../support/api-requests';
+import { openNotifiedCase, startTestApi, type TestApi } from '../support/api';
+import { isProblemJson, refusalOf } from '../support/api-requests';
 
 jest.setTimeout(60_000);
 
@@ -51,24 +51,7 @@ describe('bodies and errors at the edge of the API (PostgreSQL)', () => {
   beforeAll(async () => {
     api = await startTestApi();
     token = await api.key('integration', ['461']);
-    const opened = await api.http
-      .post('/v1/cases')
-      .set('Authorization', `Bearer ${token}`)
-      .set('Idempotency-Key', 'open')
-      .send({ cpr: cprFor('2008-06-15'), municipality: '461', occurredAt: '2026-01-02T09:00:00Z' });
-    expect(opened.status).toBe(201);
-    caseId = opened.body.caseId;
-    const notified = await api.http
-      .post(`/v1/cases/${caseId}/police-notifications`)
-      .set('Authorization', `Bearer ${token}`)
-      .set('Idempotency-Key', 'notify')
-      .send({
-        documentationId: 'pol-1',
-        kind: 'interview-invitation',
-        offenceCategories: ['robbery'],
-        occurredAt: '2026-03-20T10:00:00Z',
-      });
-    expect(notified.status).toBe(201);
+    caseId = await openNotifiedCase(api, token);
   });
 
   afterAll(async () => {
@@ -213,7 +196,7 @@ describe('bodies and errors at the edge of the API (PostgreSQL)', () => {
       const before = await api.eventCount();
       const response = await postText(`/v1/cases/${caseId}/police-notifications`, notification('', CPR_ID));
 
-      expect({ status: response.status, code: response.body.code, field: response.body.field }).toEqual({
+      expect(refusalOf(response)).toEqual({
         status: 400,
         code: 'id-looks-like-cpr',
         field: 'documentationId',
@@ -239,7 +222,7 @@ describe('bodies and errors at the edge of the API (PostgreSQL)', () => {
         .send({ inTargetGroup: false, reasoning: 'Ikke i målgruppen', occurredAt: '2026-03-21T10:00:00Z' });
 
       expect(isProblemJson(response)).toBe(true);
-      expect({ status: response.status, code: response.body.code, field: response.body.field }).toEqual({
+      expect(refusalOf(response)).toEqual({
         status: 400,
         code: 'id-looks-like-cpr',
         field,

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { historyData } from '../../apps/api/src/cases/case-history';
-import { cprFor, startTestApi, type TestApi } from '../support/api';
-import { isProblemJson, postCommand } from '../support/api-requests';
+import { auditLines, cprFor, startTestApi, type TestApi } from '../support/api';
+import { expectRefusal, isProblemJson, postAccepted, refusalOf } from '../support/api-requests';
 
 jest.setTimeout(120_000);
 
@@ -63,12 +63,7 @@ describe('case history (PostgreSQL)', () => {
   let beforeConvocation = '';
 
   async function command(token: string, path: string, body: object): Promise<Response> {
-    const response = await postCommand(api, token, path, body, `cmd-${++commands}`);
-    expect({ path, status: response.status, detail: response.body.detail }).toEqual({
-      path,
-      status: 201,
-      detail: undefined,
-    });
+    const response = await postAccepted(api, token, path, body, `cmd-${++commands}`);
     return response;
   }
 
@@ -423,18 +418,12 @@ describe('case history (PostgreSQL)', () => {
     ],
     ['an unknown parameter', { at: '2026-03-11T00:00:00Z' }, 'at', 'unknown-field'],
   ])('refuses %s: 400 naming the parameter', async (_what, query, field, code) => {
-    const response = await history(tokens.sup461, query);
-    expect({ status: response.status, code: response.body.code, field: response.body.field }).toEqual({
-      status: 400,
-      code,
-      field,
-    });
-    expect(isProblemJson(response)).toBe(true);
+    expectRefusal(await history(tokens.sup461, query), { status: 400, code, field });
   });
 
   it('refuses a case id that is not a UUID', async () => {
     const response = await history(tokens.sup461, {}, 'not-a-case');
-    expect({ status: response.status, code: response.body.code, field: response.body.field }).toEqual({
+    expect(refusalOf(response)).toEqual({
       status: 400,
       code: 'invalid-case-id',
       field: 'caseId',
@@ -445,11 +434,7 @@ describe('case history (PostgreSQL)', () => {
     await history(tokens.auditor, { asOf: '2026-03-13T00:00:00Z' }).expect(200);
     await history(tokens.sup461, { knownAt: beforeConvocation }).expect(200);
 
-    const audits = api
-      .logs()
-      .split('\n')
-      .filter((line) => line.includes('"audit":"case-history-read"'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const audits = auditLines(api, 'case-history-read');
     expect(audits.at(-1)).toMatchObject({ keyId: keyIdOf(tokens.auditor), caseId, parameters: ['asOf'] });
     expect(audits.every((audit) => audit.keyId === keyIdOf(tokens.auditor))).toBe(true);
     const text = JSON.stringify(audits.map(({ time: _t, pid: _p, hostname: _h, ...rest }) => rest));

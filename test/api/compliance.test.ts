@@ -1,7 +1,13 @@
 import type { Response } from 'supertest';
-import { cprFor, startTestApi, type TestApi } from '../support/api';
+import { auditLines, cprFor, startTestApi, type TestApi } from '../support/api';
 import { type DeadlineApp, startDeadlineApp } from '../support/deadline-app';
-import { isProblemJson, postCommand } from '../support/api-requests';
+import {
+  awaitReadModel,
+  expectRefusal,
+  isProblemJson,
+  postAccepted,
+  refusalOf,
+} from '../support/api-requests';
 
 jest.setTimeout(120_000);
 
@@ -224,12 +230,7 @@ describe('compliance figures (PostgreSQL, api and worker in one process)', () =>
   let lastPosition = '';
 
   async function command(token: string, path: string, body: object): Promise<Response> {
-    const response = await postCommand(api, token, path, body, `cmd-${++commands}`);
-    expect({ path, status: response.status, detail: response.body.detail }).toEqual({
-      path,
-      status: 201,
-      detail: undefined,
-    });
+    const response = await postAccepted(api, token, path, body, `cmd-${++commands}`);
     lastPosition = response.body.position;
     return response;
   }
@@ -254,13 +255,10 @@ describe('compliance figures (PostgreSQL, api and worker in one process)', () =>
       (token, path, body) => command(token, path, body).then((r) => r.body as CommandBody),
       tokens,
     );
-    // The worker follows the log asynchronously; parallel test files can hold it back for seconds.
-    for (let attempt = 0; ; attempt++) {
-      const response = await get(tokens.admin, { minPosition: lastPosition, wait: '10000' });
-      if (response.status === 200 && response.body.checkpoint.reached === true) break;
-      if (attempt === 5)
-        throw new Error(`the read model did not catch up: ${response.status} ${response.text}`);
-    }
+    await awaitReadModel(
+      () => get(tokens.admin, { minPosition: lastPosition, wait: '10000' }),
+      (body) => body.checkpoint.reached === true,
+    );
   });
 
   afterAll(async () => {
@@ -403,12 +401,12 @@ describe('compliance figures (PostgreSQL, api and worker in one process)', () =>
 
     for (const municipality of ['101', '461,101', ['461', '101'], '851']) {
       const response = await get(tokens.sup461, { municipality });
-      expect({
+      expect({ municipality, ...refusalOf(response) }).toEqual({
         municipality,
-        status: response.status,
-        code: response.body.code,
-        field: response.body.field,
-      }).toEqual({ municipality, status: 403, code: 'municipality-out-of-scope', field: 'municipality' });
+        status: 403,
+        code: 'municipality-out-of-scope',
+        field: 'municipality',
+      });
       expect(isProblemJson(response)).toBe(true);
     }
   });
@@ -448,13 +446,7 @@ describe('compliance figures (PostgreSQL, api and worker in one process)', () =>
     ['a bad position', { minPosition: 'abc' }, 'minPosition', 'invalid-position'],
     ['an unknown parameter', { rule: 'NSR-CONVENE' }, 'rule', 'unknown-field'],
   ])('refuses %s: 400 naming the parameter', async (_what, query, field, code) => {
-    const response = await get(tokens.sup461, query);
-    expect({ status: response.status, code: response.body.code, field: response.body.field }).toEqual({
-      status: 400,
-      code,
-      field,
-    });
-    expect(isProblemJson(response)).toBe(true);
+    expectRefusal(await get(tokens.sup461, query), { status: 400, code, field });
   });
 
   it('takes 36 months', async () => {
@@ -466,11 +458,7 @@ describe('compliance figures (PostgreSQL, api and worker in one process)', () =>
     await get(tokens.auditor, { municipality: '461', from: '2026-02', ruleId: 'NSR-HOLD' }).expect(200);
     await get(tokens.sup461, { from: '2026-02' }).expect(200);
 
-    const audits = api
-      .logs()
-      .split('\n')
-      .filter((line) => line.includes('"audit":"compliance-read"'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const audits = auditLines(api, 'compliance-read');
     expect(audits.at(-1)).toMatchObject({ parameters: ['municipality', 'from', 'ruleId'] });
     expect(audits.every((audit) => audit.keyId !== undefined)).toBe(true);
     const text = JSON.stringify(

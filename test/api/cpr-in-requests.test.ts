@@ -1,5 +1,5 @@
-import { cprFor, startTestApi, type TestApi } from '../support/api';
-import { isProblemJson } from '../support/api-requests';
+import { openNotifiedCase, startTestApi, type TestApi } from '../support/api';
+import { isProblemJson, refusalOf } from '../support/api-requests';
 
 jest.setTimeout(60_000);
 
@@ -28,24 +28,7 @@ describe('CPR numbers in paths, queries and free text (PostgreSQL)', () => {
   beforeAll(async () => {
     api = await startTestApi();
     token = await api.key('integration', ['461']);
-    const opened = await api.http
-      .post('/v1/cases')
-      .set('Authorization', `Bearer ${token}`)
-      .set('Idempotency-Key', 'open')
-      .send({ cpr: cprFor('2008-06-15'), municipality: '461', occurredAt: '2026-01-02T09:00:00Z' });
-    expect(opened.status).toBe(201);
-    caseId = opened.body.caseId;
-    const notified = await api.http
-      .post(`/v1/cases/${caseId}/police-notifications`)
-      .set('Authorization', `Bearer ${token}`)
-      .set('Idempotency-Key', 'notify')
-      .send({
-        documentationId: 'pol-1',
-        kind: 'interview-invitation',
-        offenceCategories: ['robbery'],
-        occurredAt: '2026-03-20T10:00:00Z',
-      });
-    expect(notified.status).toBe(201);
+    caseId = await openNotifiedCase(api, token);
     logsBefore = api.logs().length;
   });
 
@@ -101,7 +84,7 @@ describe('CPR numbers in paths, queries and free text (PostgreSQL)', () => {
         occurredAt: '2026-03-21T10:00:00Z',
       });
 
-    expect({ status: response.status, code: response.body.code, field: response.body.field }).toEqual({
+    expect(refusalOf(response)).toEqual({
       status: 400,
       code: 'cpr-in-free-text',
       field: 'reasoning',

@@ -1,4 +1,4 @@
-import { cprFor, startTestApi, type TestApi } from '../support/api';
+import { cprFor, useTestApi } from '../support/api';
 import { postCommand } from '../support/api-requests';
 
 /**
@@ -9,21 +9,12 @@ import { postCommand } from '../support/api-requests';
 jest.setTimeout(60_000);
 
 describe('Idempotency-Key at the edges', () => {
-  let api: TestApi;
-  let token: string;
-
-  beforeAll(async () => {
-    api = await startTestApi({ now: '2026-03-25T12:00:00Z' });
-    token = await api.key('integration', ['461']);
-  });
-  afterAll(async () => {
-    await api?.close();
-  });
+  const app = useTestApi({ now: '2026-03-25T12:00:00Z' });
 
   async function openCase(key: string, birthDate: string): Promise<string> {
     const opened = await postCommand(
-      api,
-      token,
+      app.api,
+      app.token,
       '/v1/cases',
       { cpr: cprFor(birthDate), municipality: '461', occurredAt: '2026-03-20T09:00:00Z' },
       key,
@@ -36,28 +27,46 @@ describe('Idempotency-Key at the edges', () => {
     const caseId = await openCase('edge-open-transfer', '2010-04-01');
     const body = { toMunicipality: '101', occurredAt: '2026-03-24T10:00:00Z' };
 
-    const first = await postCommand(api, token, `/v1/cases/${caseId}/transfers`, body, 'edge-transfer');
+    const first = await postCommand(
+      app.api,
+      app.token,
+      `/v1/cases/${caseId}/transfers`,
+      body,
+      'edge-transfer',
+    );
     expect(first.status).toBe(201);
-    const before = await api.eventCount();
+    const before = await app.api.eventCount();
 
-    const retry = await postCommand(api, token, `/v1/cases/${caseId}/transfers`, body, 'edge-transfer');
+    const retry = await postCommand(
+      app.api,
+      app.token,
+      `/v1/cases/${caseId}/transfers`,
+      body,
+      'edge-transfer',
+    );
     expect(retry.status).toBe(201);
     expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(retry.body).toEqual(first.body);
     expect(retry.headers.etag).toBe(first.headers.etag);
-    expect(await api.eventCount()).toBe(before);
+    expect(await app.api.eventCount()).toBe(before);
 
     // Another request with the key, or another key, still finds a case it may no longer see.
     const changed = await postCommand(
-      api,
-      token,
+      app.api,
+      app.token,
       `/v1/cases/${caseId}/transfers`,
       { ...body, occurredAt: '2026-03-24T11:00:00Z' },
       'edge-transfer',
     );
     expect(changed.status).toBe(404);
     expect(changed.body.code).toBe('case-not-found');
-    const otherKey = await postCommand(api, token, `/v1/cases/${caseId}/transfers`, body, 'edge-transfer-2');
+    const otherKey = await postCommand(
+      app.api,
+      app.token,
+      `/v1/cases/${caseId}/transfers`,
+      body,
+      'edge-transfer-2',
+    );
     expect(otherKey.status).toBe(404);
     expect(otherKey.body.code).toBe('case-not-found');
   });
@@ -71,8 +80,8 @@ describe('Idempotency-Key at the edges', () => {
       occurredAt: '2026-03-24T10:00:00Z',
     };
     const first = await postCommand(
-      api,
-      token,
+      app.api,
+      app.token,
       `/v1/cases/${caseId}/police-notifications`,
       body,
       'edge-upper',
@@ -80,8 +89,8 @@ describe('Idempotency-Key at the edges', () => {
     expect(first.status).toBe(201);
 
     const retry = await postCommand(
-      api,
-      token,
+      app.api,
+      app.token,
       `/v1/cases/${caseId.toUpperCase()}/police-notifications`,
       body,
       'edge-upper',
@@ -101,30 +110,30 @@ describe('Idempotency-Key at the edges', () => {
       occurredAt: '2026-03-24T10:00:00Z',
     };
     const answered = await postCommand(
-      api,
-      token,
+      app.api,
+      app.token,
       `/v1/cases/${first}/police-notifications`,
       body,
       'edge-shared',
     );
     expect(answered.status).toBe(201);
-    const before = await api.eventCount();
+    const before = await app.api.eventCount();
 
     const reused = await postCommand(
-      api,
-      token,
+      app.api,
+      app.token,
       `/v1/cases/${second}/police-notifications`,
       body,
       'edge-shared',
     );
     expect(reused.status).toBe(422);
     expect(reused.body).toMatchObject({ code: 'idempotency-key-reused', field: 'Idempotency-Key' });
-    expect(await api.eventCount()).toBe(before);
+    expect(await app.api.eventCount()).toBe(before);
 
     // The first case still replays its answer.
     const retry = await postCommand(
-      api,
-      token,
+      app.api,
+      app.token,
       `/v1/cases/${first}/police-notifications`,
       body,
       'edge-shared',

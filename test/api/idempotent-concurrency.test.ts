@@ -1,5 +1,5 @@
 import type { Response } from 'supertest';
-import { cprFor, startTestApi, type TestApi } from '../support/api';
+import { cprFor, useTestApi } from '../support/api';
 import { allEvents, mapLimit, postCommand, storeMark } from '../support/api-requests';
 
 /**
@@ -65,16 +65,7 @@ function allPairFaults(pairs: readonly Pair[]): string[] {
 }
 
 describe('the same command twice, concurrently', () => {
-  let api: TestApi;
-  let token: string;
-
-  beforeAll(async () => {
-    api = await startTestApi({ now: '2026-03-25T12:00:00Z' });
-    token = await api.key('integration', ['461']);
-  });
-  afterAll(async () => {
-    await api?.close();
-  });
+  const app = useTestApi({ now: '2026-03-25T12:00:00Z' });
 
   it(`opens ${COMMANDS} cases once each`, async () => {
     const openBody = (i: number) => ({
@@ -82,16 +73,18 @@ describe('the same command twice, concurrently', () => {
       municipality: '461',
       occurredAt: '2026-03-20T10:00:00Z',
     });
-    const before = await allEvents(api.store);
+    const before = await allEvents(app.api.store);
 
     const pairs = await mapLimit(
       Array.from({ length: COMMANDS }, (_, i) => i),
       PAIRS_IN_FLIGHT,
-      (i) => sendTwice(() => postCommand(api, token, '/v1/cases', openBody(i), `open-${i}`)),
+      (i) => sendTwice(() => postCommand(app.api, app.token, '/v1/cases', openBody(i), `open-${i}`)),
     );
 
-    expect(pairFaults(pairs, api.logs())).toEqual([]);
-    const opened = (await allEvents(api.store)).slice(before.length).filter((e) => e.type === 'CaseOpened');
+    expect(pairFaults(pairs, app.api.logs())).toEqual([]);
+    const opened = (await allEvents(app.api.store))
+      .slice(before.length)
+      .filter((e) => e.type === 'CaseOpened');
     expect(opened).toHaveLength(COMMANDS);
     const caseIds = pairs.map(({ first }) => first.body.caseId as string);
     expect(new Set(caseIds).size).toBe(COMMANDS);
@@ -111,8 +104,8 @@ describe('the same command twice, concurrently', () => {
       8,
       async (c) => {
         const response = await postCommand(
-          api,
-          token,
+          app.api,
+          app.token,
           '/v1/cases',
           { cpr: cprFor('2010-06-15', 5000 + c), municipality: '461', occurredAt: '2026-03-20T10:00:00Z' },
           `police-case-${c}`,
@@ -121,7 +114,7 @@ describe('the same command twice, concurrently', () => {
         return response.body.caseId as string;
       },
     );
-    const before = await allEvents(api.store);
+    const before = await allEvents(app.api.store);
 
     const pairsByCase = await mapLimit(cases, PAIRS_IN_FLIGHT, async (caseId, c) => {
       const pairs: Pair[] = [];
@@ -134,7 +127,13 @@ describe('the same command twice, concurrently', () => {
         };
         pairs.push(
           await sendTwice(() =>
-            postCommand(api, token, `/v1/cases/${caseId}/police-notifications`, body, `police-${c}-${k}`),
+            postCommand(
+              app.api,
+              app.token,
+              `/v1/cases/${caseId}/police-notifications`,
+              body,
+              `police-${c}-${k}`,
+            ),
           ),
         );
       }
@@ -143,8 +142,8 @@ describe('the same command twice, concurrently', () => {
     const pairs = pairsByCase.flat();
 
     expect(pairs).toHaveLength(COMMANDS);
-    expect(pairFaults(pairs, api.logs())).toEqual([]);
-    const received = (await allEvents(api.store))
+    expect(pairFaults(pairs, app.api.logs())).toEqual([]);
+    const received = (await allEvents(app.api.store))
       .slice(before.length)
       .filter((e) => e.type === 'PoliceDocumentationReceived');
     expect(received).toHaveLength(COMMANDS);
@@ -153,7 +152,7 @@ describe('the same command twice, concurrently', () => {
     );
     expect(pairs.flatMap((p) => [p.first, p.second]).filter(replayed)).toHaveLength(COMMANDS);
     // Each case's revisions went up by the same events in order: 20 notifications, each with its obligation.
-    const all = await allEvents(api.store);
+    const all = await allEvents(app.api.store);
     const revisions = cases.map((caseId, c) => ({
       answered: (pairsByCase[c][perCase - 1].first.body as { revision: number }).revision,
       stored: all.filter((e) => e.streamName === `case-${caseId}`).length - 1,
@@ -163,8 +162,8 @@ describe('the same command twice, concurrently', () => {
 
   it('refuses the same key with a different body and appends nothing', async () => {
     const first = await postCommand(
-      api,
-      token,
+      app.api,
+      app.token,
       '/v1/cases',
       { cpr: cprFor('2011-02-03'), municipality: '461', occurredAt: '2026-03-20T10:00:00Z' },
       'reused-key',
@@ -178,10 +177,17 @@ describe('the same command twice, concurrently', () => {
       occurredAt: '2026-03-25T10:00:00Z',
     };
     expect(
-      (await postCommand(api, token, `/v1/cases/${caseId}/police-notifications`, police, 'reused-police'))
-        .status,
+      (
+        await postCommand(
+          app.api,
+          app.token,
+          `/v1/cases/${caseId}/police-notifications`,
+          police,
+          'reused-police',
+        )
+      ).status,
     ).toBe(201);
-    const before = await storeMark(api.store);
+    const before = await storeMark(app.api.store);
 
     const attempts: Array<[string, unknown, string]> = [
       // Another person, another date, another municipality key order: each a different request.
@@ -212,7 +218,7 @@ describe('the same command twice, concurrently', () => {
     const answers = (
       await Promise.all(
         attempts.map(([path, body, key]) =>
-          sendTwice(() => postCommand(api, token, path, body, key)).then(({ first, second }) => [
+          sendTwice(() => postCommand(app.api, app.token, path, body, key)).then(({ first, second }) => [
             first,
             second,
           ]),
@@ -228,12 +234,12 @@ describe('the same command twice, concurrently', () => {
       });
       expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
     }
-    expect(await storeMark(api.store)).toEqual(before);
+    expect(await storeMark(app.api.store)).toEqual(before);
 
     // The original requests still replay.
     const again = await postCommand(
-      api,
-      token,
+      app.api,
+      app.token,
       `/v1/cases/${caseId}/police-notifications`,
       // Key order does not make a request different.
       {
@@ -246,6 +252,6 @@ describe('the same command twice, concurrently', () => {
     );
     expect(again.status).toBe(201);
     expect(replayed(again)).toBe(true);
-    expect(await storeMark(api.store)).toEqual(before);
+    expect(await storeMark(app.api.store)).toEqual(before);
   });
 });

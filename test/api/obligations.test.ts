@@ -1,6 +1,6 @@
 import type { Response } from 'supertest';
-import { cprFor, startTestApi, type TestApi } from '../support/api';
-import { isProblemJson, postCommand } from '../support/api-requests';
+import { auditLines, cprFor, startTestApi, type TestApi } from '../support/api';
+import { awaitReadModel, isProblemJson, postAccepted, refusalOf } from '../support/api-requests';
 
 jest.setTimeout(120_000);
 
@@ -35,12 +35,7 @@ describe('obligation queries (PostgreSQL, api and worker in one process)', () =>
     new Date(api.clock.now().getTime() - hoursBeforeNow * 3_600_000).toISOString();
 
   async function command(token: string, path: string, body: object, municipality: string): Promise<Response> {
-    const response = await postCommand(api, token, path, body, `cmd-${++commands}`);
-    expect({ path, status: response.status, detail: response.body.detail }).toEqual({
-      path,
-      status: 201,
-      detail: undefined,
-    });
+    const response = await postAccepted(api, token, path, body, `cmd-${++commands}`);
     const caseId: string = response.body.caseId;
     const { opened, fulfilled, cancelled, waived } = response.body.obligations;
     for (const o of opened)
@@ -185,17 +180,10 @@ describe('obligation queries (PostgreSQL, api and worker in one process)', () =>
       '101',
     );
 
-    // The worker follows the log asynchronously, and parallel test files can hold it back for seconds.
-    for (let attempt = 0; ; attempt++) {
-      const response = await get(
-        tokens.admin,
-        { minPosition: lastPosition, wait: '10000' },
-        '/v1/obligations/summary',
-      );
-      if (response.status === 200 && response.body.readModel.reached === true) break;
-      if (attempt === 5)
-        throw new Error(`the read model did not catch up: ${response.status} ${response.text}`);
-    }
+    await awaitReadModel(
+      () => get(tokens.admin, { minPosition: lastPosition, wait: '10000' }, '/v1/obligations/summary'),
+      (body) => body.readModel.reached === true,
+    );
   });
 
   afterAll(async () => {
@@ -285,12 +273,7 @@ describe('obligation queries (PostgreSQL, api and worker in one process)', () =>
   it('refuses a municipality outside the key: 403 municipality-out-of-scope naming municipality', async () => {
     for (const municipality of ['101', '461,101', ['461', '101'], '851']) {
       const response = await get(tokens.sup461, { municipality });
-      expect({
-        municipality,
-        status: response.status,
-        code: response.body.code,
-        field: response.body.field,
-      }).toEqual({
+      expect({ municipality, ...refusalOf(response) }).toEqual({
         municipality,
         status: 403,
         code: 'municipality-out-of-scope',
@@ -614,11 +597,7 @@ describe('obligation queries (PostgreSQL, api and worker in one process)', () =>
     await get(tokens.auditor, { dueAfter: '2026-04-01T00:00:00Z' }, '/v1/obligations/summary').expect(200);
     await get(tokens.sup461, { rule: 'NSR-HOLD' }).expect(200);
 
-    const audits = api
-      .logs()
-      .split('\n')
-      .filter((line) => line.includes('"audit":"obligations'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const audits = auditLines(api, /^obligations/);
     expect(audits).toEqual([
       expect.objectContaining({ audit: 'obligations-read', parameters: ['municipality', 'rule', 'state'] }),
       expect.objectContaining({ audit: 'obligations-summary-read', parameters: ['dueAfter'] }),

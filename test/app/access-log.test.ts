@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { cprFor, startTestApi, type TestApi } from '../support/api';
+import { cprFor, type LogLine, useTestApi } from '../support/api';
 import { postCommand } from '../support/api-requests';
 
 /**
@@ -10,38 +10,16 @@ import { postCommand } from '../support/api-requests';
 
 jest.setTimeout(60_000);
 
-interface LogLine {
-  readonly level: string;
-  readonly msg: string;
-  readonly [field: string]: unknown;
-}
-
 /** Shaped like a CPR number, so a test can tell if a path is logged. */
 const CPR_IN_PATH = '010310-4123';
 
 describe('the access log', () => {
-  let api: TestApi;
-  let token: string;
-
-  beforeAll(async () => {
-    api = await startTestApi({ now: '2026-03-25T12:00:00Z' });
-    token = await api.key('integration', ['461']);
-  });
-  afterAll(async () => {
-    await api?.close();
-  });
-
-  const lines = (): LogLine[] =>
-    api
-      .logs()
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => JSON.parse(line) as LogLine);
+  const app = useTestApi({ now: '2026-03-25T12:00:00Z' });
 
   /** The access-log line of the request answered with this X-Request-Id; waits for it, as it follows the answer. */
   async function accessLineOf(requestId: string): Promise<LogLine> {
     for (let i = 0; i < 50; i++) {
-      const line = lines().find((l) => l.msg === 'request' && l.requestId === requestId);
+      const line = app.api.logLines().find((l) => l.msg === 'request' && l.requestId === requestId);
       if (line !== undefined) return line;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -50,8 +28,8 @@ describe('the access log', () => {
 
   it('logs a command with its route template, status, duration, request id and key id', async () => {
     const opened = await postCommand(
-      api,
-      token,
+      app.api,
+      app.token,
       '/v1/cases',
       { cpr: cprFor('2010-03-01'), municipality: '461', occurredAt: '2026-03-20T09:00:00Z' },
       'access-log-open',
@@ -60,8 +38,8 @@ describe('the access log', () => {
     const caseId = opened.body.caseId as string;
 
     const response = await postCommand(
-      api,
-      token,
+      app.api,
+      app.token,
       `/v1/cases/${caseId}/police-notifications?note=x`,
       {
         documentationId: 'pol-log',
@@ -76,7 +54,7 @@ describe('the access log', () => {
     expect(response.headers['x-request-id']).toBe('integration-run.42');
 
     const line = await accessLineOf('integration-run.42');
-    const keyId = token.split('_')[1];
+    const keyId = app.token.split('_')[1];
     expect(line).toMatchObject({
       level: 'info',
       msg: 'request',
@@ -90,14 +68,14 @@ describe('the access log', () => {
     expect(text).not.toContain(caseId);
     expect(text).not.toContain('note=x');
     expect(text).not.toContain('pol-log');
-    expect(api.logs()).not.toContain(token);
+    expect(app.api.logs()).not.toContain(app.token);
 
     const openLine = await accessLineOf(String(opened.headers['x-request-id']));
     expect(openLine).toMatchObject({ method: 'POST', route: '/v1/cases', status: 201, keyId });
   });
 
   it('logs an unknown route as "(no route)", without the CPR number in its path or query', async () => {
-    const response = await api.http
+    const response = await app.api.http
       .get(`/v1/persons/${CPR_IN_PATH}?cpr=${CPR_IN_PATH}`)
       .set('X-Request-Id', 'unknown-route-1');
     expect(response.status).toBe(404);
@@ -105,14 +83,14 @@ describe('the access log', () => {
     const line = await accessLineOf('unknown-route-1');
     expect(line).toMatchObject({ level: 'info', method: 'GET', route: '(no route)', status: 404 });
     expect(line.keyId).toBeUndefined();
-    const logs = api.logs();
+    const logs = app.api.logs();
     expect(logs).not.toContain('/v1/persons');
     expect(logs).not.toContain('0103104123');
     expect(logs).not.toContain(CPR_IN_PATH);
   });
 
   it('logs a 401 without a key id, and replaces a request id that is not a harmless token', async () => {
-    const response = await api.http
+    const response = await app.api.http
       .get('/v1/cases/7d3c9a34-8f1e-4f1e-9a41-0c9b8e5f2a11')
       .set('Authorization', 'Bearer fv_notakey_secret')
       .set('X-Request-Id', 'has spaces and a / slash');
@@ -124,18 +102,18 @@ describe('the access log', () => {
     const line = await accessLineOf(requestId);
     expect(line).toMatchObject({ level: 'info', method: 'GET', route: '/v1/cases/:caseId', status: 401 });
     expect(line.keyId).toBeUndefined();
-    expect(api.logs()).not.toContain('notakey_secret');
+    expect(app.api.logs()).not.toContain('notakey_secret');
   });
 
   it('logs a client that hangs up mid-body as client-aborted, without an error or a stack', async () => {
-    const url = new URL(api.running.url);
+    const url = new URL(app.api.running.url);
     const body = JSON.stringify({ cpr: cprFor('2010-03-01'), municipality: '461' });
     await new Promise<void>((resolve, reject) => {
       const socket = connect(Number(url.port), url.hostname, () => {
         socket.write(
           'POST /v1/cases HTTP/1.1\r\n' +
             `Host: ${url.host}\r\n` +
-            `Authorization: Bearer ${token}\r\n` +
+            `Authorization: Bearer ${app.token}\r\n` +
             'Idempotency-Key: hang-up\r\n' +
             'X-Request-Id: hang-up-1\r\n' +
             'Content-Type: application/json\r\n' +
@@ -153,13 +131,13 @@ describe('the access log', () => {
     let aborted: LogLine | undefined;
     for (let i = 0; i < 50 && aborted === undefined; i++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
-      aborted = lines().find((l) => l.requestId === 'hang-up-1' && l.code === 'client-aborted');
+      aborted = app.api.logLines().find((l) => l.requestId === 'hang-up-1' && l.code === 'client-aborted');
     }
     expect(aborted).toMatchObject({ method: 'POST', route: '/v1/cases' });
     expect(['info', 'warn']).toContain(aborted?.level);
     expect(aborted?.err).toBeUndefined();
-    const serious = lines().filter((l) => l.level === 'error' || l.level === 'fatal');
+    const serious = app.api.logLines().filter((l) => l.level === 'error' || l.level === 'fatal');
     expect(serious).toEqual([]);
-    expect(api.logs()).not.toContain('internal-error');
+    expect(app.api.logs()).not.toContain('internal-error');
   });
 });

@@ -72,3 +72,50 @@ export function postCommand(
 export function isProblemJson(response: { readonly headers: Record<string, unknown> }): boolean {
   return /^application\/problem\+json\b/.test(String(response.headers['content-type'] ?? ''));
 }
+
+/** What a refusal says about itself, to compare in one toEqual. */
+export function refusalOf(response: Response): { status: number; code: unknown; field: unknown } {
+  return { status: response.status, code: response.body.code, field: response.body.field };
+}
+
+/**
+ * Asks (with minPosition and wait) until the answer says the read model has reached the position, six times
+ * at most: the worker follows the log asynchronously, and parallel test files can hold it back for seconds.
+ */
+export async function awaitReadModel(
+  ask: () => Promise<Response>,
+  reached: (body: Response['body']) => boolean,
+): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const response = await ask();
+    if (response.status === 200 && reached(response.body)) return;
+    if (attempt === 5)
+      throw new Error(`the read model did not catch up: ${response.status} ${response.text}`);
+  }
+}
+
+/** The answer is a problem+json refusal with this status, code and field. */
+export function expectRefusal(
+  response: Response,
+  expected: { status: number; code: string; field: string | undefined },
+): void {
+  expect(refusalOf(response)).toEqual(expected);
+  expect(isProblemJson(response)).toBe(true);
+}
+
+/** postCommand that must be accepted: anything but a 201 fails the test, naming the path and the refusal's detail. */
+export async function postAccepted(
+  api: TestApi,
+  token: string,
+  path: string,
+  body: unknown,
+  idempotencyKey: string,
+): Promise<Response> {
+  const response = await postCommand(api, token, path, body, idempotencyKey);
+  expect({ path, status: response.status, detail: response.body.detail }).toEqual({
+    path,
+    status: 201,
+    detail: undefined,
+  });
+  return response;
+}

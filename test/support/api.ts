@@ -10,6 +10,7 @@ import { EVENT_STORE, type EventStore } from '@fristvagt/event-store';
 import { API_KEY_STORE, type ApiKeyStore } from '../../apps/api/src/access/api-key-store';
 import type { ApiRole } from '../../apps/api/src/access/principal';
 import { bootstrap, type RunningApp } from '../../apps/api/src/main';
+import { postCommand } from './api-requests';
 import { createTestDatabase, type TestDatabase } from './postgres';
 
 /** A CPR key ring for tests: random per run, as production keys would be. */
@@ -20,6 +21,13 @@ export function testCprEnv(): Record<string, string> {
   };
 }
 
+/** One pino log line. */
+export interface LogLine {
+  readonly level: string;
+  readonly msg: string;
+  readonly [field: string]: unknown;
+}
+
 export interface TestApi {
   readonly running: RunningApp;
   readonly http: ReturnType<typeof request>;
@@ -28,6 +36,8 @@ export interface TestApi {
   readonly database: TestDatabase;
   /** Every log line the app wrote, as text. */
   logs(): string;
+  /** Every log line the app wrote, parsed. */
+  logLines(): LogLine[];
   /**
    * Events stored in this app's database, counted in the table itself: readAll holds back events newer than
    * the oldest transaction open anywhere on the server (see docs/architecture.md), which parallel test
@@ -84,6 +94,12 @@ export async function startTestApi(
     clock,
     database,
     logs: () => chunks.join(''),
+    logLines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => JSON.parse(line) as LogLine),
     eventCount: async () =>
       Number((await sql.query<{ n: string }>('SELECT count(*) AS n FROM fristvagt.events')).rows[0].n),
     key: async (role, municipalities) => (await keys.create({ role, municipalities }, clock.now())).token,
@@ -96,8 +112,75 @@ export async function startTestApi(
   };
 }
 
+export interface TestApiWithKey {
+  readonly api: TestApi;
+  /** The bearer token of the one key the app was started with. */
+  readonly token: string;
+}
+
+/**
+ * Starts the app (startTestApi) before the tests of the enclosing describe, with one API key, and closes it
+ * after them. The fields are set once the app has started.
+ */
+export function useTestApi(
+  options: Parameters<typeof startTestApi>[0] = {},
+  role: ApiRole = 'integration',
+  municipalities: readonly string[] | '*' = ['461'],
+): TestApiWithKey {
+  const started = {} as { api: TestApi; token: string };
+  beforeAll(async () => {
+    started.api = await startTestApi(options);
+    started.token = await started.api.key(role, municipalities);
+  });
+  afterAll(async () => {
+    await started.api?.close();
+  });
+  return started;
+}
+
 /** A CPR number for a youth born on `birthDate` (YYYY-MM-DD, 2000-2036), with a serial that makes it valid. */
 export function cprFor(birthDate: string, serial = 4123): string {
   const [year, month, day] = birthDate.split('-');
   return `${day}${month}${year.slice(2)}${String(serial).padStart(4, '0')}`;
+}
+
+/** The audit lines the app logged whose `audit` is `audit`, or matches it. */
+export function auditLines(api: TestApi, audit: string | RegExp): LogLine[] {
+  return api
+    .logLines()
+    .filter((line) =>
+      typeof audit === 'string'
+        ? line.audit === audit
+        : typeof line.audit === 'string' && audit.test(line.audit),
+    );
+}
+
+/**
+ * Opens a case in 461 for a youth born 2008-06-15 and records police documentation pol-1 on it, through the
+ * API (keys `open` and `notify`); the case id.
+ */
+export async function openNotifiedCase(api: TestApi, token: string): Promise<string> {
+  const opened = await postCommand(
+    api,
+    token,
+    '/v1/cases',
+    { cpr: cprFor('2008-06-15'), municipality: '461', occurredAt: '2026-01-02T09:00:00Z' },
+    'open',
+  );
+  expect(opened.status).toBe(201);
+  const caseId = opened.body.caseId as string;
+  const notified = await postCommand(
+    api,
+    token,
+    `/v1/cases/${caseId}/police-notifications`,
+    {
+      documentationId: 'pol-1',
+      kind: 'interview-invitation',
+      offenceCategories: ['robbery'],
+      occurredAt: '2026-03-20T10:00:00Z',
+    },
+    'notify',
+  );
+  expect(notified.status).toBe(201);
+  return caseId;
 }

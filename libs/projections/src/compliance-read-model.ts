@@ -1,5 +1,4 @@
-import type { Position } from '@fristvagt/event-store';
-import { LiveTables, type ReadModelCheckpoint } from './live-tables';
+import { LiveReadModel } from './live-tables';
 import { obligationsProjection } from './obligations.projection';
 import type { ReadModelDatabase } from './read-model-database';
 
@@ -83,22 +82,9 @@ const localDate = (column: string) => `(${column} AT TIME ZONE ${ZONE})::date`;
  * police documentation), `closed_at` the occurredAt of the fact that closed it (for a fulfilled NSR-CONVENE
  * the convocation), `due_at` the effective due instant.
  */
-export class ComplianceReadModel {
-  private readonly live: LiveTables;
-
-  constructor(private readonly db: ReadModelDatabase) {
-    this.live = new LiveTables(db, obligationsProjection);
-  }
-
-  checkpoint(): Promise<ReadModelCheckpoint> {
-    return this.live.checkpoint();
-  }
-
-  waitFor(
-    position: Position,
-    timeoutMs: number,
-  ): Promise<{ checkpoint: ReadModelCheckpoint; reached: boolean }> {
-    return this.live.waitFor(position, timeoutMs);
+export class ComplianceReadModel extends LiveReadModel {
+  constructor(db: ReadModelDatabase) {
+    super(db, obligationsProjection);
   }
 
   /**

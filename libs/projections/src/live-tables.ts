@@ -104,3 +104,30 @@ export class LiveTables {
     }
   }
 }
+
+/**
+ * A read model whose queries run on the live generation of one projection's tables (see LiveTables), and
+ * that says how far that generation has read the log.
+ */
+export abstract class LiveReadModel {
+  protected readonly live: LiveTables;
+
+  protected constructor(
+    protected readonly db: ReadModelDatabase,
+    projection: Projection,
+  ) {
+    this.live = new LiveTables(db, projection);
+  }
+
+  checkpoint(): Promise<ReadModelCheckpoint> {
+    return this.live.checkpoint();
+  }
+
+  /** See LiveTables.waitFor. */
+  waitFor(
+    position: Position,
+    timeoutMs: number,
+  ): Promise<{ checkpoint: ReadModelCheckpoint; reached: boolean }> {
+    return this.live.waitFor(position, timeoutMs);
+  }
+}

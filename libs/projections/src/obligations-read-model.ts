@@ -1,5 +1,4 @@
-import type { Position } from '@fristvagt/event-store';
-import { LiveTables, type ReadModelCheckpoint } from './live-tables';
+import { LiveReadModel } from './live-tables';
 import { type ObligationReadState, obligationsProjection, OPEN_STATES } from './obligations.projection';
 import type { TableNames } from './projection';
 import type { ReadModelDatabase } from './read-model-database';
@@ -105,27 +104,14 @@ const COLUMNS = [
  * Queries over the obligations read model, always on the generation that this version of the code built
  * (see ProjectionRunner); the answer says how far that generation has read the log.
  */
-export class ObligationsReadModel {
-  private readonly live: LiveTables;
-
-  constructor(private readonly db: ReadModelDatabase) {
-    this.live = new LiveTables(db, obligationsProjection);
+export class ObligationsReadModel extends LiveReadModel {
+  constructor(db: ReadModelDatabase) {
+    super(db, obligationsProjection);
   }
 
   /** The tables of the live generation (see LiveTables). */
   tables(): Promise<{ tables: TableNames; generation: number }> {
     return this.live.tables();
-  }
-
-  checkpoint(): Promise<ReadModelCheckpoint> {
-    return this.live.checkpoint();
-  }
-
-  waitFor(
-    position: Position,
-    timeoutMs: number,
-  ): Promise<{ checkpoint: ReadModelCheckpoint; reached: boolean }> {
-    return this.live.waitFor(position, timeoutMs);
   }
 
   private onLiveTables<T>(run: (tables: TableNames) => Promise<T>): Promise<T> {

@@ -29,6 +29,11 @@ export class GetCaseHistory extends Query<CaseHistory> {
 type EventType = CaseEvent['type'];
 type DataOf<T extends EventType> = Extract<CaseEvent, { type: T }>['data'];
 
+/** The `keys` of `data`, each of them (an absent one as undefined), and nothing else. */
+function pick<D, K extends keyof D>(data: D, keys: readonly K[]): Pick<D, K> {
+  return Object.fromEntries(keys.map((key) => [key, data[key]])) as Pick<D, K>;
+}
+
 const roles = (people: readonly CouncilPerson[] | undefined) => people?.map(({ role }) => ({ role }));
 
 /**
@@ -85,23 +90,8 @@ const HISTORY_DATA: { readonly [T in EventType]: (data: DataOf<T>) => Record<str
     documentationId,
     measureId,
   }),
-  PlanRevisionAssessed: ({
-    planId,
-    occasion,
-    outcome,
-    reasoning,
-    councilId,
-    documentationId,
-    measureId,
-  }) => ({
-    planId,
-    occasion,
-    outcome,
-    reasoning,
-    councilId,
-    documentationId,
-    measureId,
-  }),
+  PlanRevisionAssessed: (data) =>
+    pick(data, ['planId', 'occasion', 'outcome', 'reasoning', 'councilId', 'documentationId', 'measureId']),
   ContactPersonDecided: ({ measureId, planRequired }) => ({ measureId, planRequired }),
   ContactPersonStarted: ({ measureId }) => ({ measureId }),
   FollowUpRecorded: ({ measureId, nextIntervalMonths }) => ({ measureId, nextIntervalMonths }),

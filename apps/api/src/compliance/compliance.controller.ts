@@ -1,20 +1,11 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiExtraModels,
-  ApiOkResponse,
-  ApiOperation,
-  ApiResponse,
-  ApiTags,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles } from '../access/principal';
 import type { HttpResponse } from '../http/request';
-import { READ_MODEL_LAG_HEADER } from '../obligations/obligations.controller';
+import { ApiReadModelNotReady, lagHeaderDoc, readModelHeaders } from '../obligations/obligations.controller';
 import { API_KEY_SCHEME } from '../openapi';
-import { PROBLEM_CONTENT_TYPE } from '../problems/problem';
-import { ApiProblems, ProblemDto } from '../problems/problem.dto';
+import { ApiProblems } from '../problems/problem.dto';
 import { ComplianceReport } from './dto/compliance.dto';
 import { ComplianceQueryDto } from './dto/compliance-query.dto';
 import { GetCompliance } from './compliance-queries';
@@ -45,35 +36,21 @@ export class ComplianceController {
   @ApiOkResponse({
     type: ComplianceReport,
     description: 'The figures, and how far the read model has read the log (`checkpoint`).',
-    headers: {
-      [READ_MODEL_LAG_HEADER]: {
-        description:
-          '`behind` when `minPosition` was not reached within `wait` (then `checkpoint.reached` is false).',
-        schema: { type: 'string', enum: ['behind'] },
-      },
-    },
+    headers: lagHeaderDoc('checkpoint.reached'),
   })
   @ApiProblems({
     400: 'invalid-municipality, invalid-month, invalid-range, unknown-rule, invalid-position, invalid-type, out-of-range, too-many-items, unknown-field, validation-failed',
     401: 'unauthenticated, invalid-api-key',
     403: 'forbidden-role, municipality-out-of-scope',
   })
-  @ApiExtraModels(ProblemDto)
-  @ApiResponse({
-    status: 503,
-    description:
-      'Problem details; `code`: read-model-not-ready. The read model is being built or rebuilt by this version of Fristvagt.',
-    headers: { 'Retry-After': { description: 'Seconds.', schema: { type: 'integer', example: 5 } } },
-    content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDto) } } },
-  })
+  @ApiReadModelNotReady()
   async get(
     @CurrentPrincipal() principal: Principal,
     @Query() query: ComplianceQueryDto,
     @Res({ passthrough: true }) response: HttpResponse,
   ): Promise<ComplianceReport> {
     const report = await this.queryBus.execute(new GetCompliance(query, principal));
-    response.header('Cache-Control', 'no-store');
-    if (report.checkpoint.reached === false) response.header(READ_MODEL_LAG_HEADER, 'behind');
+    readModelHeaders(response, report.checkpoint);
     return report;
   }
 }

@@ -22,13 +22,15 @@ import { ListObligations, SummarizeObligations } from './obligation-queries';
 /** Set on a 200 whose `minPosition` was not reached within `wait`. */
 export const READ_MODEL_LAG_HEADER = 'Fristvagt-Read-Model-Lag';
 
-const LAG_HEADER_DOC = {
+/** The OpenAPI of READ_MODEL_LAG_HEADER, for an answer whose `reached` field (a path in the body) says the same. */
+export const lagHeaderDoc = (reached: string) => ({
   [READ_MODEL_LAG_HEADER]: {
-    description:
-      '`behind` when `minPosition` was not reached within `wait` (then `readModel.reached` is false).',
+    description: `\`behind\` when \`minPosition\` was not reached within \`wait\` (then \`${reached}\` is false).`,
     schema: { type: 'string', enum: ['behind'] },
   },
-};
+});
+
+const LAG_HEADER_DOC = lagHeaderDoc('readModel.reached');
 
 const FILTER_REFUSALS = {
   400:
@@ -39,7 +41,7 @@ const FILTER_REFUSALS = {
 };
 
 /** The 503 of a read model not (yet) built by this version: problem details and when to try again. */
-const ApiReadModelNotReady = () =>
+export const ApiReadModelNotReady = () =>
   applyDecorators(
     ApiExtraModels(ProblemDto),
     ApiResponse({
@@ -114,7 +116,8 @@ export class ObligationsController {
   }
 }
 
-function readModelHeaders(response: HttpResponse, readModel: ReadModelStatusView): void {
+/** An answer from a read model is not cached, and says when it lags behind the position asked for. */
+export function readModelHeaders(response: HttpResponse, readModel: ReadModelStatusView): void {
   response.header('Cache-Control', 'no-store');
   if (readModel.reached === false) response.header(READ_MODEL_LAG_HEADER, 'behind');
 }

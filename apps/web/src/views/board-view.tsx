@@ -19,6 +19,7 @@ import { municipalityLabel, ruleName } from '../catalogue';
 import { formatDateTime, formatDeadline, shortId, timeToDue } from '../format';
 import type { LiveAlerts, LiveStatus } from '../live';
 import { type BoardFilters, caseHref } from '../router';
+import { MunicipalityFilter, RuleFilter } from './filters';
 import { Basis, type Catalogue, ErrorMessage, StateBadge, ViewHeading } from './shared';
 
 const PAGE_SIZE = '500';
@@ -198,44 +199,20 @@ export function BoardView({
         onSubmit={(event) => event.preventDefault()}
       >
         {(session.municipalities === '*' || session.municipalities.length > 1) && (
-          <div class="field">
-            <label for="filter-municipality">Kommune</label>
-            <select
-              id="filter-municipality"
-              value={filters.municipality ?? ''}
-              onChange={(event) =>
-                onFilters({
-                  ...filters,
-                  municipality: (event.target as HTMLSelectElement).value || undefined,
-                })
-              }
-            >
-              <option value="">Alle kommuner</option>
-              {municipalities.map((code) => (
-                <option key={code} value={code}>
-                  {municipalityLabel(code, catalogue.names)}
-                </option>
-              ))}
-            </select>
-          </div>
+          <MunicipalityFilter
+            id="filter-municipality"
+            codes={municipalities}
+            value={filters.municipality}
+            catalogue={catalogue}
+            onChange={(municipality) => onFilters({ ...filters, municipality })}
+          />
         )}
-        <div class="field">
-          <label for="filter-rule">Regel</label>
-          <select
-            id="filter-rule"
-            value={filters.rule ?? ''}
-            onChange={(event) =>
-              onFilters({ ...filters, rule: (event.target as HTMLSelectElement).value || undefined })
-            }
-          >
-            <option value="">Alle regler</option>
-            {catalogue.rules.map((rule) => (
-              <option key={rule.ruleId} value={rule.ruleId}>
-                {rule.ruleId} – {rule.titleDa}
-              </option>
-            ))}
-          </select>
-        </div>
+        <RuleFilter
+          id="filter-rule"
+          value={filters.rule}
+          catalogue={catalogue}
+          onChange={(rule) => onFilters({ ...filters, rule })}
+        />
         <div class="field">
           <label for="filter-case">Sag (id eller begyndelsen af det)</label>
           <input

@@ -1,12 +1,13 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, getJson } from '../api';
 import type { Compliance, Session } from '../api-types';
-import { municipalityLabel, ruleName } from '../catalogue';
+import { ruleName } from '../catalogue';
 import { type ChartConfiguration, DASHES, POINT_STYLES, SERIES_COLOURS } from '../charts';
 import { binLabel, chartedRules, recentMonths, ruleTotals, shareSeries, windowMonths } from '../compliance';
 import { copenhagenMonth, formatCount, formatMonth, formatPercent } from '../format';
 import type { ComplianceFilters } from '../router';
 import { ChartFigure } from './chart-figure';
+import { MunicipalityFilter, RuleFilter } from './filters';
 import { Basis, type Catalogue, ErrorMessage, ViewHeading } from './shared';
 
 type LoadState =
@@ -147,44 +148,20 @@ export function ComplianceView({
       <ViewHeading title="Overholdelse" />
       <form class="filters" aria-label="Vælg periode og regel" onSubmit={(event) => event.preventDefault()}>
         {multiple && (
-          <div class="field">
-            <label for="compliance-municipality">Kommune</label>
-            <select
-              id="compliance-municipality"
-              value={filters.municipality ?? ''}
-              onChange={(event) =>
-                onFilters({
-                  ...filters,
-                  municipality: (event.target as HTMLSelectElement).value || undefined,
-                })
-              }
-            >
-              <option value="">Alle kommuner</option>
-              {scope.map((code) => (
-                <option key={code} value={code}>
-                  {municipalityLabel(code, catalogue.names)}
-                </option>
-              ))}
-            </select>
-          </div>
+          <MunicipalityFilter
+            id="compliance-municipality"
+            codes={scope}
+            value={filters.municipality}
+            catalogue={catalogue}
+            onChange={(municipality) => onFilters({ ...filters, municipality })}
+          />
         )}
-        <div class="field">
-          <label for="compliance-rule">Regel</label>
-          <select
-            id="compliance-rule"
-            value={filters.rule ?? ''}
-            onChange={(event) =>
-              onFilters({ ...filters, rule: (event.target as HTMLSelectElement).value || undefined })
-            }
-          >
-            <option value="">Alle regler</option>
-            {catalogue.rules.map((rule) => (
-              <option key={rule.ruleId} value={rule.ruleId}>
-                {rule.ruleId} – {rule.titleDa}
-              </option>
-            ))}
-          </select>
-        </div>
+        <RuleFilter
+          id="compliance-rule"
+          value={filters.rule}
+          catalogue={catalogue}
+          onChange={(rule) => onFilters({ ...filters, rule })}
+        />
         <MonthSelect
           id="compliance-from"
           label="Fra måned"
