@@ -47,6 +47,31 @@ describe('the logger', () => {
     });
   });
 
+  it.each([
+    ['a space', '070761 4285'],
+    ['an en dash', '070761\u20134285'],
+    ['spaced em dash', '070761 \u2014 4285'],
+    ['a no-break space', '070761\u00a04285'],
+    ['a dotted date', '07.07.61-4285'],
+    ['a dotted date and a space', '07.07.61 4285'],
+    ['a slashed date', '07/07/61-4285'],
+    ['a spaced date', '07 07 61 4285'],
+  ])('censors a CPR number written with %s, and the line stays JSON', (_form, written) => {
+    const { logger, lines } = capture();
+    logger.info({ note: `the youth ${written} called`, nested: { list: [written] } }, `about ${written}`);
+    const [line] = lines();
+    expect(line).not.toContain('4285');
+    const record = JSON.parse(line!) as Record<string, unknown>;
+    expect(record.msg).toBe('about [REDACTED-CPR]');
+    expect(record.note).toBe('the youth [REDACTED-CPR] called');
+  });
+
+  it('leaves dates with a four-digit year and phone numbers alone', () => {
+    const { logger, lines } = capture();
+    logger.info('meeting 01.03.2026 kl. 10, tlf. 12 34 56 78');
+    expect(JSON.parse(lines()[0]!).msg).toBe('meeting 01.03.2026 kl. 10, tlf. 12 34 56 78');
+  });
+
   it('censors keys named cpr, authorization, password and cookie at any depth', () => {
     const { logger, lines } = capture();
     logger.info({

@@ -1,3 +1,5 @@
+import { replaceCprNumbers } from '@fristvagt/domain';
+
 /** What a CPR number or a secret is replaced with in log output. */
 export const CPR_CENSOR = '[REDACTED-CPR]';
 export const SECRET_CENSOR = '[REDACTED]';
@@ -28,10 +30,6 @@ export function censorSecretKeys<T>(value: T, seen: WeakSet<object> = new WeakSe
   return copy as T;
 }
 
-// Anything shaped like a CPR number (DDMMYY-SSSS or DDMMYYSSSS). Deliberately broad: a 10-digit id that is
-// not a CPR number is censored too, which costs little, while a missed CPR number is a breach.
-const CPR_SHAPED = /\b\d{6}-?\d{4}\b/g;
-
 // One pass over a serialized JSON line: a string literal, or a bare 10-digit number (a CPR number
 // without hyphen logged as a number), which must be replaced by a quoted string to keep the line JSON.
 const JSON_TOKENS = /"(?:[^"\\]|\\.)*"|(?<![\w.+-])\d{10}(?![\w.])/g;
@@ -45,8 +43,9 @@ const SECRET_KEY_VALUE = new RegExp(
 );
 
 /**
- * Censors one serialized log line (pino's JSON): every CPR-shaped number, in any string or as a bare
- * number, the scalar value of any key named like a secret at any depth, including keys that a serializer
+ * Censors one serialized log line (pino's JSON): every CPR number in any string, in every form people type
+ * (the domain's `containsCprNumber`: plain, hyphen, space, dashes, dotted dates; deliberately broad, so a
+ * ten-digit id that is not a CPR number is censored too), and every bare ten-digit number, the scalar value of any key named like a secret at any depth, including keys that a serializer
  * produced (an error's own fields), and the password of any URL. The result is valid JSON.
  */
 export function redactLogLine(line: string): string {
@@ -54,6 +53,6 @@ export function redactLogLine(line: string): string {
     .replace(URL_PASSWORD, `$1${SECRET_CENSOR}@`)
     .replace(SECRET_KEY_VALUE, (_match, key: string) => `"${key}":"${SECRET_CENSOR}"`)
     .replace(JSON_TOKENS, (token) =>
-      token.startsWith('"') ? token.replace(CPR_SHAPED, CPR_CENSOR) : `"${CPR_CENSOR}"`,
+      token.startsWith('"') ? replaceCprNumbers(token, CPR_CENSOR) : `"${CPR_CENSOR}"`,
     );
 }

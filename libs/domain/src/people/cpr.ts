@@ -87,6 +87,17 @@ export function containsCprNumber(text: string): boolean {
   return CPR_PLAIN.test(text) || CPR_WRITTEN.test(text);
 }
 
+const CPR_PLAIN_ALL = new RegExp(CPR_PLAIN.source, 'g');
+const CPR_WRITTEN_ALL = new RegExp(CPR_WRITTEN.source, 'g');
+
+/**
+ * `text` with every CPR number that `containsCprNumber` recognises replaced by `censor`: for output that must
+ * go on (log lines), where refusing is not an option. `censor` must not itself contain digits.
+ */
+export function replaceCprNumbers(text: string, censor: string): string {
+  return text.replace(CPR_WRITTEN_ALL, censor).replace(CPR_PLAIN_ALL, censor);
+}
+
 /** 'DDMMYY-XXXX': the birth date part only, for display to caseworkers. Never log even this. */
 export function maskCpr(normalized: string): string {
   if (typeof normalized !== 'string' || !/^\d{10}$/.test(normalized)) {
