@@ -1,11 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { caseStreamName, foldCase } from '@fristvagt/case-commands';
-import { type CaseEvent, type CouncilPerson, isOpened } from '@fristvagt/domain';
-import { EVENT_STORE, type EventStore, type RecordedEvent, StreamNotFound } from '@fristvagt/event-store';
+import type { CaseEvent, CouncilPerson } from '@fristvagt/domain';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '@fristvagt/event-store';
 import { LOGGER, type Logger } from '@fristvagt/logging';
-import { inScope, type Principal, viaOf } from '../access/principal';
+import type { Principal } from '../access/principal';
+import { logAuditorRead } from '../http/read-models';
 import { toUtcInstant } from '../obligations/dto/obligations-query.dto';
+import { loadVisibleCase } from './case-queries';
 import { caseNotFound } from './domain-problems';
 import type {
   CaseHistory,
@@ -256,24 +257,16 @@ export class GetCaseHistoryHandler implements IQueryHandler<GetCaseHistory, Case
   ) {}
 
   async execute({ caseId, query, principal }: GetCaseHistory): Promise<CaseHistory> {
-    const events = await this.readCase(caseId);
-    const state = events === undefined ? undefined : foldCase(events);
-    if (
-      events === undefined ||
-      state === undefined ||
-      !isOpened(state) ||
-      !inScope(principal, state.municipality)
-    ) {
-      throw caseNotFound();
-    }
-    if (principal.role === 'auditor') {
-      // Auditors' reads are themselves audited (ARCHITECTURE.md, tenancy and access): which parameters, not their values.
-      const parameters = (['asOf', 'knownAt'] as const).filter((name) => query[name] !== undefined);
-      this.logger.info(
-        { audit: 'case-history-read', keyId: principal.keyId, ...viaOf(principal), caseId, parameters },
-        'auditor read a case history',
-      );
-    }
+    const loaded = await loadVisibleCase(this.store, caseId, principal);
+    if (loaded === undefined) throw caseNotFound();
+    const { events, state } = loaded;
+    logAuditorRead(this.logger, principal, {
+      audit: 'case-history-read',
+      message: 'auditor read a case history',
+      parameters: ['asOf', 'knownAt'],
+      query,
+      subject: { caseId },
+    });
     const asOf = toUtcInstant(query.asOf) ?? null;
     const knownAt = toUtcInstant(query.knownAt) ?? null;
     const known =
@@ -293,14 +286,5 @@ export class GetCaseHistoryHandler implements IQueryHandler<GetCaseHistory, Case
       events: shown.map(historyEvent),
       obligations: obligationLives(shown),
     };
-  }
-
-  private async readCase(caseId: string): Promise<readonly RecordedEvent[] | undefined> {
-    try {
-      return await this.store.readStream(caseStreamName(caseId));
-    } catch (error) {
-      if (error instanceof StreamNotFound) return undefined;
-      throw error;
-    }
   }
 }

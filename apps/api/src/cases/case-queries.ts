@@ -8,7 +8,7 @@ import {
   type OpenedCaseState,
   parseCpr,
 } from '@fristvagt/domain';
-import { EVENT_STORE, type EventStore, StreamNotFound } from '@fristvagt/event-store';
+import { EVENT_STORE, type EventStore, type RecordedEvent, StreamNotFound } from '@fristvagt/event-store';
 import { LOGGER, type Logger } from '@fristvagt/logging';
 import { type ApiRole, inScope, type Principal, viaOf } from '../access/principal';
 import { CPR_PROTECTOR, type CprProtector } from '../personal-data/cpr-protector';
@@ -38,12 +38,14 @@ export class FindCasesByCpr extends Query<CaseLookupResult> {
   }
 }
 
-interface LoadedCase {
+export interface LoadedCase {
+  readonly events: readonly RecordedEvent[];
   readonly state: OpenedCaseState;
   readonly revision: number;
 }
 
-async function loadVisibleCase(
+/** The case if it exists and lies in the principal's scope; undefined for both other cases alike. */
+export async function loadVisibleCase(
   store: EventStore,
   caseId: string,
   principal: Principal,
@@ -52,7 +54,7 @@ async function loadVisibleCase(
     const events = await store.readStream(caseStreamName(caseId));
     const state = foldCase(events);
     if (!isOpened(state) || !inScope(principal, state.municipality)) return undefined;
-    return { state, revision: Number(events[events.length - 1].revision) };
+    return { events, state, revision: Number(events[events.length - 1].revision) };
   } catch (error) {
     if (error instanceof StreamNotFound) return undefined;
     throw error;

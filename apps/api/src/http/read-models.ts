@@ -87,10 +87,15 @@ export function logAuditorRead(
     readonly message: string;
     readonly parameters: readonly string[];
     readonly query: object;
+    /** What was read, e.g. `{ caseId }`: ids only, never personal data. */
+    readonly subject?: Readonly<Record<string, string>>;
   },
 ): void {
   if (principal.role !== 'auditor') return;
   const given = read.query as Readonly<Record<string, unknown>>;
   const parameters = read.parameters.filter((name) => given[name] !== undefined);
-  logger.info({ audit: read.audit, keyId: principal.keyId, ...viaOf(principal), parameters }, read.message);
+  logger.info(
+    { audit: read.audit, keyId: principal.keyId, ...viaOf(principal), ...read.subject, parameters },
+    read.message,
+  );
 }
