@@ -94,6 +94,7 @@ describe('bootstrap', () => {
           lagSeconds: 0,
           degraded: false,
         })),
+        subscriptions: [],
         alerts: { pending: 0, oldestPendingAgeSeconds: null, failed: 0 },
         worker: { status: 'running', startedAt: expect.any(String) },
       });

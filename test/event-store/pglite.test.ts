@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PgliteEventStore } from '@fristvagt/event-store';
+import { newEvent, streamName } from '../support/events';
 import { eventStoreContract, FIXED_NOW, managedSubject } from './contract';
 
 describe('PGlite event store contract', () => {
@@ -20,4 +21,13 @@ describe('PGlite event store contract', () => {
   });
 
   eventStoreContract(() => subject);
+
+  it('settles at once: an append is visible to readAll as soon as it has answered', async () => {
+    const store = subject.store as PgliteEventStore;
+    const event = newEvent('Settled');
+    await store.append(streamName(), [event]);
+    await store.settle();
+    const all = await store.readAll({ maxCount: 1_000_000 });
+    expect(all[all.length - 1].id).toBe(event.id);
+  });
 });

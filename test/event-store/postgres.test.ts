@@ -44,9 +44,9 @@ describe('PostgreSQL event store contract', () => {
     await Promise.all(again.map((s) => s.close()));
     const client = new Client({ connectionString: db.url });
     await client.connect();
-    const { rows } = await client.query('SELECT version FROM fristvagt.schema_migrations');
+    const { rows } = await client.query('SELECT version FROM fristvagt.schema_migrations ORDER BY version');
     await client.end();
-    expect(rows).toEqual([{ version: 1 }]);
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
   });
 
   it('opens the whole pool at connect when asked to, and only what it uses otherwise', async () => {

@@ -91,14 +91,31 @@ export interface ReadAllOptions {
 export interface SubscribeOptions {
   /** Exclusive checkpoint: the subscription delivers events strictly after it. Default `'start'`. */
   readonly from?: Position | 'start';
+  /** What /health calls it, e.g. the read model it feeds. Default `subscription-<n>`. */
+  readonly name?: string;
 }
 
 /**
  * A catch-up subscription to the global log: first every stored event after the checkpoint, then live
  * writes, in global order, at least once. Iterate it with `for await`; `stop()` ends the iteration.
+ * When a read fails (a dropped connection, a restarting server) it retries with backoff from its last
+ * delivered position, by itself, and reports the outage in `status()` meanwhile.
  */
 export interface Subscription extends AsyncIterable<RecordedEvent> {
   stop(): Promise<void>;
+  status?(): SubscriptionStatus;
+}
+
+export interface SubscriptionStatus {
+  readonly name: string;
+  /** `reconnecting`: its last read failed and it is retrying with backoff. */
+  readonly state: 'reading' | 'reconnecting';
+  /** When the current outage began (ISO-8601 UTC), while reconnecting. */
+  readonly since?: string;
+  /** Failed reads in the current outage. */
+  readonly attempts?: number;
+  /** The last read's error, while reconnecting. */
+  readonly detail?: string;
 }
 
 export interface AdapterHealth {
@@ -116,6 +133,13 @@ export interface EventStore {
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribe(options?: SubscribeOptions): Subscription;
+  /**
+   * Resolves once every append that committed before the call is visible to readAll (read your own writes
+   * from another process). Adapters whose readAll sees every committed append at once leave it out.
+   */
+  settle?(): Promise<void>;
+  /** The live subscriptions of this store instance and whether each is reading or reconnecting. */
+  subscriptions?(): readonly SubscriptionStatus[];
   health(): Promise<AdapterHealth>;
   close(): Promise<void>;
 }

@@ -201,7 +201,7 @@ export class AlertStream implements OnModuleDestroy {
     stillValid: CredentialCheck,
     from: Position | 'start',
   ): void {
-    const subscription: Subscription = this.store.subscribe({ from });
+    const subscription: Subscription = this.store.subscribe({ from, name: 'alert-stream' });
     let closed = false;
 
     const write = async (chunk: string): Promise<void> => {

@@ -10,9 +10,9 @@ const BATCH = 1_000;
 /**
  * Which cases belong to a person, by the keyed hash of the CPR number: a read model of every `CaseOpened`,
  * rebuilt from the event log at start, before the server listens. It reads the log from its checkpoint once
- * a second, and always before it answers a lookup, so a lookup sees every case opened before it was asked,
- * by any process, once the global log lets readers see it (readAll holds back events newer than the oldest
- * open transaction on the server, see docs/architecture.md; normally that is milliseconds).
+ * a second, and before it answers a lookup it waits for the store to settle (every append committed before
+ * the lookup is then visible to readAll: a few milliseconds at most, see docs/architecture.md) and reads
+ * again, so a lookup finds every case whose opening command had answered before it was asked, in any process.
  *
  * It polls instead of following a live subscription on purpose: a live subscriber reads the log back
  * after every append, which at a thousand commands a second doubles the database's work for an index
@@ -23,6 +23,8 @@ export class CaseDirectory implements OnApplicationBootstrap, OnApplicationShutd
   private readonly byPerson = new Map<string, Set<string>>();
   private checkpoint: Position | 'start' = 'start';
   private reading: Promise<void> | undefined;
+  /** A read that starts once the current one has ended, shared by the lookups that arrive meanwhile. */
+  private nextReading: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -53,10 +55,26 @@ export class CaseDirectory implements OnApplicationBootstrap, OnApplicationShutd
     await this.reading?.catch(() => undefined);
   }
 
-  /** Case ids opened for this person, in any municipality (the caller filters by scope), after catching up. */
+  /**
+   * Case ids opened for this person, in any municipality (the caller filters by scope), after reading every
+   * append that had committed when it was called.
+   */
   async casesOf(lookupHash: string): Promise<string[]> {
-    await this.catchUp();
+    await this.store.settle?.();
+    await this.readStartingNow();
     return [...(this.byPerson.get(lookupHash) ?? [])];
+  }
+
+  /** A read that starts after this call: a read already under way may have begun before the store settled. */
+  private readStartingNow(): Promise<void> {
+    if (this.reading === undefined) return this.catchUp();
+    this.nextReading ??= this.reading
+      .catch(() => undefined)
+      .then(() => {
+        this.nextReading = undefined;
+        return this.catchUp();
+      });
+    return this.nextReading;
   }
 
   /** Reads the log from the checkpoint to its end; concurrent callers share one read. */

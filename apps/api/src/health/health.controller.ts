@@ -1,6 +1,11 @@
 import { Controller, Get, Header, Inject, Optional, Res } from '@nestjs/common';
 import { CONFIG, type Config, type Role } from '@fristvagt/config';
-import { EVENT_STORE, type AdapterHealth, type EventStore } from '@fristvagt/event-store';
+import {
+  EVENT_STORE,
+  type AdapterHealth,
+  type EventStore,
+  type SubscriptionStatus,
+} from '@fristvagt/event-store';
 import {
   SCHEDULER_HEALTH,
   schedulerAdapter,
@@ -32,7 +37,10 @@ export interface AlertsHealth {
 }
 
 export interface HealthReport {
-  /** `degraded` (with HTTP 503) when any adapter is down or a projection lags past PROJECTION_MAX_LAG. */
+  /**
+   * `degraded` (with HTTP 503) when any adapter is down, a projection lags past PROJECTION_MAX_LAG, or a
+   * subscription to the event log cannot read (it is reconnecting).
+   */
   readonly status: 'ok' | 'degraded';
   readonly role: Role;
   readonly version: string;
@@ -40,6 +48,11 @@ export interface HealthReport {
   readonly adapters: { readonly eventStore: AdapterHealth; readonly scheduler: SchedulerHealth };
   /** Each read model: its generation, checkpoint and lag behind the global log (events and seconds). */
   readonly projections: readonly ProjectionHealth[];
+  /**
+   * This process's subscriptions to the global log: each by name, `reading` or `reconnecting` (then since
+   * when, how many reads failed, and the last error).
+   */
+  readonly subscriptions: readonly SubscriptionStatus[];
   /** Alert deliveries not yet delivered, the age of the oldest, and those given up (reported to admins). */
   readonly alerts?: AlertsHealth;
   /** Present when the worker runs in this process. */
@@ -79,8 +92,12 @@ export class HealthController {
       this.projectionsHealth(),
       this.alertsHealth(),
     ]);
+    const subscriptions = this.store.subscriptions?.() ?? [];
     const status =
-      eventStore.status === 'down' || scheduler.status === 'down' || projections.some((p) => p.degraded)
+      eventStore.status === 'down' ||
+      scheduler.status === 'down' ||
+      projections.some((p) => p.degraded) ||
+      subscriptions.some((s) => s.state === 'reconnecting')
         ? 'degraded'
         : 'ok';
     response.status(status === 'ok' ? 200 : 503);
@@ -91,6 +108,7 @@ export class HealthController {
       uptimeSeconds: Math.floor((Date.now() - this.startedAt) / 1000),
       adapters: { eventStore, scheduler },
       projections,
+      subscriptions,
       ...(alerts !== undefined && { alerts }),
       ...(this.worker !== undefined && { worker: this.worker.report() }),
     };

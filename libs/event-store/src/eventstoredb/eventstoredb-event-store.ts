@@ -67,7 +67,7 @@ export interface EventStoreDbEventStoreOptions {
 
 export class EventStoreDbEventStore implements EventStore {
   private closed = false;
-  private readonly subscriptions = new Set<EventStoreDbSubscription>();
+  private readonly live = new Set<EventStoreDbSubscription>();
   private readonly clock: () => Date;
 
   private constructor(
@@ -250,8 +250,8 @@ export class EventStoreDbEventStore implements EventStore {
       fromPosition: after ?? START,
       filter: excludeSystemEvents(),
     });
-    const subscription = new EventStoreDbSubscription(source, after, (s) => this.subscriptions.delete(s));
-    this.subscriptions.add(subscription);
+    const subscription = new EventStoreDbSubscription(source, after, (s) => this.live.delete(s));
+    this.live.add(subscription);
     return subscription;
   }
 
@@ -267,7 +267,7 @@ export class EventStoreDbEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.allSettled([...this.subscriptions].map((s) => s.stop()));
+    await Promise.allSettled([...this.live].map((s) => s.stop()));
     await this.client.dispose();
   }
 

@@ -2,15 +2,29 @@
  * The event store's schema, shared verbatim by the PostgreSQL and PGlite adapters. Migrations are
  * numbered, applied in order under an advisory lock, and recorded; re-running them is a no-op.
  *
- * Global order is (transaction_id, global_position). A reader of the whole log only returns rows whose
- * writing transaction is older than the oldest transaction still running (`pg_snapshot_xmin`): every
- * transaction below that bound has finished, and every transaction that starts later gets a larger id, so
- * no event can ever appear behind a position a subscriber has already passed. See docs/architecture.md.
+ * Global order is (transaction_id, global_position). Every insert into the events table passes the append
+ * gate (migration 2) while its transaction has no id yet; a reader of the whole log returns only rows below
+ * the oldest transaction that may still append (READ_ALL_SQL in sql-event-store.ts has the proof), so no event
+ * can ever appear behind a position a subscriber has already passed. See docs/architecture.md.
  */
 export const SCHEMA = 'fristvagt';
 
 /** Key of the advisory lock that serialises migrations across processes ("fvmigr" as a number). */
 export const MIGRATION_LOCK_KEY = 4_611_686_018_427_388_111n;
+
+/**
+ * The append gate: a transaction-scoped advisory lock with the two-int key (APPEND_GATE_CLASS, 0) that every
+ * transaction inserting events holds in shared mode from before its transaction id is assigned until it
+ * ends. pg_locks shows it as classid = APPEND_GATE_CLASS, objid = 0, objsubid = 2. 0x66766774 is "fvgt".
+ */
+export const APPEND_GATE_CLASS = 0x66766774;
+
+/**
+ * Appends that lost a race for a stream's next revision retry under the transaction-scoped advisory lock
+ * (STREAM_LOCK_CLASS, hashtext(stream name)), so that they queue for the stream instead of racing again.
+ * 0x66767374 is "fvst".
+ */
+export const STREAM_LOCK_CLASS = 0x66767374;
 
 export interface Migration {
   readonly version: number;
@@ -21,8 +35,11 @@ export interface Migration {
 /**
  * Migration 1's `append` function is no longer what the adapter calls: it appends with an equivalent single
  * statement (APPEND_SQL in sql-event-store.ts: the same checks and revisions, with the events as arrays so that
- * the server parses each one once). The function stays, unchanged, for tools and tests that call it and for
- * processes of earlier versions that may run against the same table; keep the two in step.
+ * the server parses each one once). The function stays for tools and tests that call it and for processes of
+ * earlier versions that may run against the same table; keep the two in step. Migration 2 puts the append gate
+ * in front of every insert (a statement trigger, so no writer can bypass it) and makes the function pass the
+ * gate first: called after its transaction wrote anything, it is refused instead of appending events that a
+ * reader could see out of order.
  */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -58,6 +75,65 @@ LANGUAGE plpgsql AS $fn$
 DECLARE
   v_current bigint;
 BEGIN
+  SELECT max(e.stream_revision) INTO v_current FROM ${SCHEMA}.events e WHERE e.stream_name = p_stream;
+  IF (p_expected = -2 AND v_current IS NOT NULL)
+     OR (p_expected = -3 AND v_current IS NULL)
+     OR (p_expected >= 0 AND v_current IS DISTINCT FROM p_expected) THEN
+    RETURN QUERY SELECT v_current, false, NULL::bigint, NULL::text, NULL::bigint;
+    RETURN;
+  END IF;
+  RETURN QUERY
+  WITH inserted AS (
+    INSERT INTO ${SCHEMA}.events (stream_name, stream_revision, event_id, event_type, data, metadata)
+    SELECT p_stream, coalesce(v_current, -1) + x.n, x.id, x.type, x.data, x.metadata
+    FROM ROWS FROM (json_to_recordset(p_events) AS (id uuid, type text, data json, metadata json))
+         WITH ORDINALITY AS x(id, type, data, metadata, n)
+    ORDER BY x.n
+    RETURNING stream_revision, transaction_id, global_position
+  )
+  SELECT v_current, true, max(i.stream_revision), max(i.transaction_id)::text, max(i.global_position) FROM inserted i;
+END
+$fn$;
+`,
+  },
+  {
+    version: 2,
+    description: 'the append gate in front of every insert of events',
+    sql: `
+-- Takes the append gate and refuses unless the transaction has no id yet, i.e. it wrote nothing before:
+-- a transaction that inserts events then holds the gate from before its id exists until it ends, which
+-- is what lets readers skip running transactions without the gate (see READ_ALL_SQL in sql-event-store.ts).
+-- Taking the lock does not assign a transaction id.
+CREATE FUNCTION ${SCHEMA}.enter_append_gate() RETURNS void
+LANGUAGE plpgsql AS $fn$
+BEGIN
+  PERFORM pg_advisory_xact_lock_shared(${APPEND_GATE_CLASS}, 0);
+  IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
+    RAISE EXCEPTION 'an append to the event store must be the first write of its transaction'
+      USING ERRCODE = '25000', HINT = 'append in a transaction of its own, or before anything else is written';
+  END IF;
+END
+$fn$;
+
+-- Fires once per INSERT statement, before its first row (so before the insert assigns a transaction id),
+-- whoever inserts: the adapter, the function below, an old process, a person at psql.
+CREATE FUNCTION ${SCHEMA}.events_append_gate() RETURNS trigger
+LANGUAGE plpgsql AS $fn$
+BEGIN
+  PERFORM ${SCHEMA}.enter_append_gate();
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER events_append_gate BEFORE INSERT ON ${SCHEMA}.events
+  FOR EACH STATEMENT EXECUTE FUNCTION ${SCHEMA}.events_append_gate();
+
+CREATE OR REPLACE FUNCTION ${SCHEMA}.append(p_stream text, p_expected bigint, p_events json)
+RETURNS TABLE (current_revision bigint, appended boolean, last_revision bigint, last_transaction text, last_position bigint)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_current bigint;
+BEGIN
+  PERFORM ${SCHEMA}.enter_append_gate();
   SELECT max(e.stream_revision) INTO v_current FROM ${SCHEMA}.events e WHERE e.stream_name = p_stream;
   IF (p_expected = -2 AND v_current IS NOT NULL)
      OR (p_expected = -3 AND v_current IS NULL)

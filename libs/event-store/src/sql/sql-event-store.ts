@@ -11,9 +11,17 @@ import {
   RecordedEvent,
   SubscribeOptions,
   Subscription,
+  SubscriptionStatus,
 } from '../event-store.port';
 import { DuplicateEventIdConflict, InvalidAppend, StreamNotFound, WrongExpectedRevision } from '../errors';
-import { BOOTSTRAP_SQL, MIGRATION_LOCK_KEY, MIGRATIONS, SCHEMA } from './schema';
+import {
+  APPEND_GATE_CLASS,
+  BOOTSTRAP_SQL,
+  MIGRATION_LOCK_KEY,
+  MIGRATIONS,
+  SCHEMA,
+  STREAM_LOCK_CLASS,
+} from './schema';
 import { isUniqueViolation, SqlDriver } from './sql-driver';
 import { PollingSubscription } from '../polling-subscription';
 import { sameEventContent, validateNewEvents } from '../new-events';
@@ -30,8 +38,6 @@ export interface SqlEventStoreOptions {
 const EXPECTED_ANY = -1n;
 const EXPECTED_NO_STREAM = -2n;
 const EXPECTED_STREAM_EXISTS = -3n;
-/** Appends with 'any' or 'stream_exists' retry this often when a concurrent writer takes their revision. */
-const MAX_ANY_RETRIES = 20;
 
 /**
  * Every column comes back as text (bigints stay exact on PGlite too). The aliases differ from the column
@@ -54,7 +60,8 @@ const EVENT_COLUMNS = `${EVENT_KEY} || ' ' || e.stream_name AS k, ${EVENT_REST}`
  * text never contains a raw control character (JSON.stringify escapes them inside strings), so the split is
  * exact. Same concurrency as the function: two writers that read the same last revision insert the same
  * (stream_name, stream_revision), and the unique index makes the second wait for the first and fail.
- * When the expectation fails nothing is inserted and `appended` is false.
+ * When the expectation fails nothing is inserted and `appended` is false. The insert passes the append gate
+ * (migration 2's statement trigger) before its first row, so it must be its transaction's first write.
  */
 const APPEND_SQL = `WITH head AS (
     SELECT max(stream_revision) AS revision FROM ${SCHEMA}.events WHERE stream_name = $1
@@ -79,11 +86,65 @@ const APPEND_SQL = `WITH head AS (
 /** Joins the data (and the metadata) texts of one append's events; see APPEND_SQL. */
 const RECORD_SEPARATOR = '\x1e';
 
+/**
+ * Ids (as `xid`, what pg_locks shows) of the transactions that are running and hold the append gate in this
+ * database (`holding` true), or hold no gate here (false), from one read of pg_locks: one pg_lock_status call,
+ * a consistent picture of the main lock table, where both transaction-id and advisory locks live. Every
+ * transaction holds an ExclusiveLock on its own id for as long as it runs. Never a null in the list: the
+ * horizon tests ids with NOT IN, which a null would turn into "skip every running append".
+ */
+function runningTransactions(holding: boolean): string {
+  return `WITH l AS MATERIALIZED (
+    SELECT locktype, transactionid, virtualtransaction, database FROM pg_locks
+    WHERE granted AND ((locktype = 'transactionid' AND mode = 'ExclusiveLock')
+      OR (locktype = 'advisory' AND classid = ${APPEND_GATE_CLASS} AND objid = 0 AND objsubid = 2))
+  )
+  SELECT t.transactionid FROM l t WHERE t.locktype = 'transactionid' AND t.transactionid IS NOT NULL
+    AND ${holding ? '' : 'NOT '}EXISTS (
+      SELECT FROM l g WHERE g.locktype = 'advisory' AND g.virtualtransaction = t.virtualtransaction
+        AND g.database = (SELECT oid FROM pg_database WHERE datname = current_database()))`;
+}
+
+/**
+ * The reader's horizon: events of transactions with a smaller id are all visible to this statement or will
+ * never exist. From the statement's snapshot S (`pg_current_snapshot()` is the snapshot the scan uses): the
+ * smallest id in S's in-progress list that is not positively known to be a running transaction without the
+ * append gate, else S's xmax. Proof that no event is ever skipped:
+ * - Every insert into the events table passes the gate (migration 2's statement trigger): it takes the gate,
+ *   shared and transaction-scoped, and is refused if its transaction already has an id. So a transaction that
+ *   inserts events holds the gate from before its id was assigned until it ends.
+ * - Take T below the horizon. If T is not in S's in-progress list, T < xmax(S) ended before S: its rows are
+ *   visible to this statement if it committed, and there are none otherwise. If T is in the list, it is below
+ *   the smallest id not known to be gate-less, so at the pg_locks read T was running with an id and without
+ *   the gate. Had T ever inserted events, it would have taken the gate before its id existed (before S) and
+ *   would still hold it. So T inserts no events, ever.
+ * - Every transaction that gets an id after S gets one >= xmax(S) >= the horizon.
+ * Hence every event below the horizon that will ever commit is visible to this statement, and a reader that
+ * returned position (T, P) never finds an event with a smaller position later. A transaction that ended
+ * between S and the pg_locks read is not "known", so it bounds the read: conservative, never wrong.
+ * Held back only by running appends, no longer by every write transaction on the server (any database).
+ * With nothing in progress (always on PGlite, a single connection) pg_locks is not read at all.
+ */
+const HORIZON_SQL = `(SELECT CASE WHEN NOT EXISTS (SELECT FROM pg_snapshot_xip(s.snapshot)) THEN pg_snapshot_xmax(s.snapshot)
+    ELSE coalesce((SELECT min(x.id) FROM pg_snapshot_xip(s.snapshot) AS x(id)
+                   WHERE x.id::xid NOT IN (${runningTransactions(false)})), pg_snapshot_xmax(s.snapshot)) END
+  FROM (SELECT pg_current_snapshot() AS snapshot) s)`;
+
 const READ_ALL_SQL = `SELECT ${EVENT_COLUMNS} FROM ${SCHEMA}.events e
   WHERE (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
-    AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+    AND e.transaction_id < ${HORIZON_SQL}
   ORDER BY e.transaction_id, e.global_position
   LIMIT $3`;
+
+/**
+ * For settle(): the snapshot to wait on ($1, or a new one when null) and whether an append that was running
+ * at that snapshot still runs. Once none does, every later snapshot's horizon is at least the snapshot's xmax
+ * (its in-progress ids that remain run without the gate, and can never take it before an insert).
+ */
+const SETTLE_SQL = `SELECT s.snapshot::text, EXISTS (
+    SELECT FROM pg_snapshot_xip(s.snapshot) AS x(id) WHERE x.id::xid IN (${runningTransactions(true)}))
+  FROM (SELECT coalesce($1::text::pg_snapshot, pg_current_snapshot()) AS snapshot) s`;
+const SETTLE_POLL_MS = 2;
 
 /**
  * The event store on PostgreSQL's SQL, whatever carries it: the pg pool (PostgresEventStore) or
@@ -94,7 +155,8 @@ export class SqlEventStore implements EventStore {
   private readonly pollIntervalMs: number;
   private readonly batchSize: number;
   private readonly localWaiters = new Set<() => void>();
-  private readonly subscriptions = new Set<PollingSubscription>();
+  private readonly live = new Set<PollingSubscription>();
+  private subscriptionCount = 0;
 
   protected constructor(
     protected readonly driver: SqlDriver,
@@ -140,21 +202,33 @@ export class SqlEventStore implements EventStore {
     validateNewEvents(streamName, events);
     const expected = options.expectedRevision ?? 'any';
     const encodedExpected = encodeExpected(expected).toString();
-    for (let attempt = 0; ; attempt++) {
+    // Only 'any' and 'stream_exists' can retry: a concurrent writer took the revision this append read as
+    // next. They retry in a transaction that first waits for the stream's lock, so writers that lost a race
+    // queue for the stream instead of racing again; each further conflict means another writer appended.
+    // No limit: 'any' is never refused for concurrency (nor is it by EventStoreDB).
+    let queued = false;
+    for (;;) {
       const recordedAt = this.clock().toISOString();
+      const params = [streamName, encodedExpected, ...encodeEvents(events, recordedAt)];
       let row: unknown[];
       try {
-        [row] = await this.driver.query(
-          APPEND_SQL,
-          [streamName, encodedExpected, ...encodeEvents(events, recordedAt)],
-          'fristvagt_append_events',
-        );
+        [row] = queued
+          ? await this.driver.transaction(async (tx) => {
+              // Before the append, so before the transaction has an id: the append gate requires that.
+              await tx.query(`SELECT pg_advisory_xact_lock(${STREAM_LOCK_CLASS}, hashtext($1))`, [
+                streamName,
+              ]);
+              return tx.query(APPEND_SQL, params);
+            })
+          : await this.driver.query(APPEND_SQL, params, 'fristvagt_append_events');
       } catch (error) {
         if (isUniqueViolation(error, 'events_event_id'))
           return this.resolveDuplicate(streamName, events, expected);
         if (!isUniqueViolation(error, 'events_stream_revision')) throw error;
-        // A concurrent writer took the revision this append read as next.
-        if ((expected === 'any' || expected === 'stream_exists') && attempt < MAX_ANY_RETRIES) continue;
+        if (expected === 'any' || expected === 'stream_exists') {
+          queued = true;
+          continue;
+        }
         const stored = await this.findStored(events);
         if (stored.length > 0) return this.resolveDuplicate(streamName, events, expected, stored);
         throw new WrongExpectedRevision(streamName, expected, await this.currentRevision(streamName));
@@ -231,16 +305,39 @@ export class SqlEventStore implements EventStore {
     return toRecordedEvents(rows);
   }
 
+  /**
+   * Resolves once every append that committed before the call is visible to readAll: waits (polling every
+   * 2 ms) until the appends that were running at the call's snapshot have ended, usually at once or within
+   * a few milliseconds; transactions that are not appends never hold it up. Immediate on PGlite.
+   */
+  async settle(): Promise<void> {
+    let snapshot: string | null = null;
+    for (;;) {
+      const [[taken, pending]] = (await this.driver.query(SETTLE_SQL, [snapshot], 'fristvagt_settle')) as [
+        [string, boolean],
+      ];
+      if (!pending) return;
+      snapshot = taken;
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+    }
+  }
+
   subscribe(options: SubscribeOptions = {}): Subscription {
     const subscription = new PollingSubscription({
+      name: options.name ?? `subscription-${++this.subscriptionCount}`,
+      clock: this.clock,
       from: options.from ?? 'start',
       fetch: (after) => this.readAll({ fromPosition: after, maxCount: this.batchSize }),
       batchSize: this.batchSize,
       waitForWrites: (signal) => this.waitForWrites(signal),
-      onStop: () => this.subscriptions.delete(subscription),
+      onStop: () => this.live.delete(subscription),
     });
-    this.subscriptions.add(subscription);
+    this.live.add(subscription);
     return subscription;
+  }
+
+  subscriptions(): SubscriptionStatus[] {
+    return [...this.live].map((s) => s.status());
   }
 
   async health(): Promise<AdapterHealth> {
@@ -258,7 +355,7 @@ export class SqlEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await Promise.all([...this.live].map((s) => s.stop()));
     await this.driver.close();
   }
 
