@@ -24,6 +24,7 @@ import {
   type OpenedCaseState,
   type ObligationState,
 } from './state';
+import { supportedElsewhereAt, type YouthHistory } from './youth-history';
 import {
   boolean,
   identifier,
@@ -276,6 +277,21 @@ export function aftercareEligibilityIntents(after: CaseState): ObligationIntent[
       obligationId: obligation.obligationId,
       reason: 'the youth is no longer placed and has no contact person',
     }));
+}
+
+/**
+ * Eligibility is the youth's, not the case's: an AC-ASSESS stays open while the youth is placed or has a contact
+ * person in another of their cases in the municipality at the time of the fact that ended this case's support.
+ */
+export function eligibleThroughOtherCases(
+  intents: readonly ObligationIntent[],
+  fact: FactEvent,
+  history: YouthHistory,
+): ObligationIntent[] {
+  if (!supportedElsewhereAt(history, fact.occurredAt)) return [...intents];
+  return intents.filter(
+    (intent) => !(intent.kind === 'cancel' && intent.obligationId.startsWith('AC-ASSESS:')),
+  );
 }
 
 export function deriveAftercare(

@@ -106,6 +106,21 @@ export type RecordAftercareDeclined = Command<
 >;
 export type EndAftercare = Command<'EndAftercare', { aftercareId: string; reason?: string }>;
 
+export type RecordNotificationOfConcern = Command<'RecordNotificationOfConcern', { notificationId: string }>;
+export type AssessNotificationOfConcern = Command<
+  'AssessNotificationOfConcern',
+  { notificationId: string; acuteMeasuresNeeded: boolean; reasoning: string }
+>;
+export type StartInvestigation = Command<
+  'StartInvestigation',
+  { investigationId: string; notificationId?: string | null }
+>;
+export type RecordPreliminaryAssessment = Command<
+  'RecordPreliminaryAssessment',
+  { investigationId: string; reasoning: string }
+>;
+export type CompleteInvestigation = Command<'CompleteInvestigation', { investigationId: string }>;
+
 /** Sent by the scheduler at the warning and due instants; harmless when early, late or repeated. */
 export type CheckObligation = Command<'CheckObligation', { obligationId: string }>;
 export type WaiveObligation = Command<
@@ -137,5 +152,10 @@ export type CaseCommand =
   | GrantAftercare
   | RecordAftercareDeclined
   | EndAftercare
+  | RecordNotificationOfConcern
+  | AssessNotificationOfConcern
+  | StartInvestigation
+  | RecordPreliminaryAssessment
+  | CompleteInvestigation
   | CheckObligation
   | WaiveObligation;

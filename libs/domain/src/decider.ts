@@ -28,9 +28,17 @@ import {
   decideRecordCouncilNotHeld,
   decideRecordPoliceDocumentation,
 } from './network-council';
+import {
+  decideCompleteInvestigation,
+  decideRecordPreliminaryAssessment,
+  decideStartInvestigation,
+} from './investigation';
 import { decideCheckObligation, decideWaiveObligation } from './obligations';
+import { evolveCase } from './evolve';
+import { isLateFact, reconcileLateFact } from './late-facts';
 import { instantOutOfRange, plausibleOccurredAt, representable } from './plausible-time';
 import { isOpened, type CaseState, type OpenedCaseState } from './state';
+import { decideAssessNotificationOfConcern, decideRecordNotificationOfConcern } from './underretning';
 import { instant, validate } from './validation';
 
 function decideFact(
@@ -78,11 +86,21 @@ function decideFact(
     case 'RequestAftercare':
       return decideRequestAftercare(command, state);
     case 'GrantAftercare':
-      return decideGrantAftercare(command, state, rulesForCase(state, ctx));
+      return decideGrantAftercare(command, state, rulesForCase(state, ctx, command.occurredAt));
     case 'RecordAftercareDeclined':
       return decideRecordAftercareDeclined(command, state);
     case 'EndAftercare':
       return decideEndAftercare(command, state);
+    case 'RecordNotificationOfConcern':
+      return decideRecordNotificationOfConcern(command, state);
+    case 'AssessNotificationOfConcern':
+      return decideAssessNotificationOfConcern(command, state);
+    case 'StartInvestigation':
+      return decideStartInvestigation(command, state);
+    case 'RecordPreliminaryAssessment':
+      return decideRecordPreliminaryAssessment(command, state);
+    case 'CompleteInvestigation':
+      return decideCompleteInvestigation(command, state);
     default:
       return undefined;
   }
@@ -134,6 +152,10 @@ function decideValid(command: CaseCommand, state: CaseState, ctx: DecideContext)
   }
 }
 
+/** The fact, what it derives, and, for a fact posted late, what it changes about earlier facts (late-facts.ts). */
 function withObligations(fact: Result<FactEvent>, state: CaseState, ctx: DecideContext): Result<CaseEvent[]> {
-  return fact.ok ? ok([fact.value, ...deriveObligations(state, fact.value, ctx)]) : fact;
+  if (!fact.ok) return fact;
+  const events: CaseEvent[] = [fact.value, ...deriveObligations(state, fact.value, ctx)];
+  if (!isLateFact(fact.value, state)) return ok(events);
+  return ok([...events, ...reconcileLateFact(events.reduce(evolveCase, state), fact.value, ctx)]);
 }

@@ -178,6 +178,30 @@ export type AftercareDeclinedByYouth = Event<
 >;
 export type AftercareEnded = Event<'AftercareEnded', { aftercareId: string; reason: string }>;
 
+// ---------------------------------------------------------------- notifications of concern and investigations
+
+/** A notification of concern (underretning) received at `occurredAt`; who sent it is not recorded here. */
+export type NotificationOfConcernReceived = Event<
+  'NotificationOfConcernReceived',
+  { notificationId: string }
+>;
+/** Whether the child's health or development is at risk so that acute measures are needed, and why. */
+export type NotificationOfConcernAssessed = Event<
+  'NotificationOfConcernAssessed',
+  { notificationId: string; acuteMeasuresNeeded: boolean; reasoning: string }
+>;
+/** A child welfare investigation (børnefaglig undersøgelse) started; `occurredAt` is when the 4 months start. */
+export type InvestigationStarted = Event<
+  'InvestigationStarted',
+  { investigationId: string; notificationId: string | null }
+>;
+/** The preliminary assessment (foreløbig vurdering) an investigation that overruns its 4 months needs. */
+export type PreliminaryAssessmentRecorded = Event<
+  'PreliminaryAssessmentRecorded',
+  { investigationId: string; reasoning: string }
+>;
+export type InvestigationCompleted = Event<'InvestigationCompleted', { investigationId: string }>;
+
 /** Everything that happened in the world. Obligations are derived from these and only these. */
 export type FactEvent =
   | CaseOpened
@@ -202,7 +226,12 @@ export type FactEvent =
   | AftercareRequested
   | AftercareGranted
   | AftercareDeclinedByYouth
-  | AftercareEnded;
+  | AftercareEnded
+  | NotificationOfConcernReceived
+  | NotificationOfConcernAssessed
+  | InvestigationStarted
+  | PreliminaryAssessmentRecorded
+  | InvestigationCompleted;
 
 export type FactType = FactEvent['type'];
 
@@ -230,13 +259,27 @@ export const FACT_TYPES: readonly FactType[] = [
   'AftercareGranted',
   'AftercareDeclinedByYouth',
   'AftercareEnded',
+  'NotificationOfConcernReceived',
+  'NotificationOfConcernAssessed',
+  'InvestigationStarted',
+  'PreliminaryAssessmentRecorded',
+  'InvestigationCompleted',
 ];
 
 // ---------------------------------------------------------------- obligations
 
 export type Basis = 'statute' | 'guidance' | 'municipal-standard';
 
-export type SubjectKind = 'case' | 'documentation' | 'council' | 'measure' | 'request' | 'aftercare';
+export type SubjectKind =
+  | 'case'
+  | 'documentation'
+  | 'council'
+  | 'measure'
+  | 'request'
+  | 'aftercare'
+  | 'notification'
+  | 'investigation'
+  | 'placement';
 
 /** What an obligation is about: the case as a whole, or one notification, council, measure, ... */
 export interface Subject {
@@ -254,6 +297,14 @@ export interface FactMatcher {
 export interface FactRef {
   readonly type: FactType;
   readonly key: string;
+}
+
+/** A fact that may lie in another case of the same youth: the case, the fact's type and key, and its time. */
+export interface EarlierFact {
+  readonly caseId: string;
+  readonly type: FactType;
+  readonly key: string;
+  readonly occurredAt: string;
 }
 
 export interface RulePackRef {
@@ -287,6 +338,10 @@ export type ObligationOpened = Event<
     triggeredBy: FactRef;
     fulfilledBy: FactMatcher[];
     cancelledBy: FactMatcher[];
+    /** The earlier fact the rule looked at, in this or another case of the youth (NSR-REOFFENCE: the council). */
+    refersTo?: EarlierFact;
+    /** Present when opened because a fact posted late changed what `triggeredBy` should have opened. */
+    lateFact?: FactRef;
   }
 >;
 export type ObligationDueSoon = Event<

@@ -47,7 +47,7 @@ describe('NSR-CONVENE: convene within 7 days of police documentation (SEL § 57 
       basis: 'statute',
       variant: 'barnets-lov',
       citationVerified: false,
-      rulePack: { id: 'dk-youth', version: '2026.1' },
+      rulePack: { id: 'dk-youth', version: '2026.2' },
       triggeredBy: { type: 'PoliceDocumentationReceived', key: 'doc-1@2025-03-25T10:00:00.000Z' },
       // warning lead of 2 days: from 00:00 local on the day before the due date
       warnAt: '2025-03-30T22:00:00.000Z',

@@ -29,6 +29,13 @@ import { notBefore, withinPlanningHorizon, type Cause } from './plausible-time';
 import { findRule, type ResolvedRules } from './rules/resolve';
 import type { CaseState, CouncilState, OpenedCaseState } from './state';
 import {
+  heldCouncilRef,
+  NO_YOUTH_HISTORY,
+  youthHistoryOf,
+  type HeldCouncil,
+  type YouthHistory,
+} from './youth-history';
+import {
   boolean,
   identifier,
   idOrNull,
@@ -313,24 +320,35 @@ export function evolveNetworkCouncil(state: CaseState, fact: NetworkCouncilFact)
 
 /**
  * The latest council held at or before `receivedAt` such that the receipt date is on or before the held date
- * plus one year ("inden for et år efter netværkssamrådet", seed 003 lines 218-221).
+ * plus one year ("inden for et år efter netværkssamrådet", seed 003 lines 218-221), in this case or in another
+ * case of the same youth in the municipality (`history`): the rule is about the youth, not the case.
  */
-export function councilWithinOneYear(state: CaseState, receivedAt: string): string | undefined {
+export function heldCouncilWithinOneYear(
+  state: CaseState,
+  receivedAt: string,
+  history: YouthHistory = NO_YOUTH_HISTORY,
+): HeldCouncil | undefined {
   const receiptDate = localDateOf(receivedAt);
-  let latest: { councilId: string; at: string } | undefined;
-  for (const [councilId, council] of Object.entries(state.councils)) {
-    const held = council.outcome;
-    if (held === null || !held.held || ms(held.at) > ms(receivedAt)) continue;
-    if (compareLocalDates(receiptDate, addYears(localDateOf(held.at), 1)) > 0) continue;
-    if (latest === undefined || ms(held.at) > ms(latest.at)) latest = { councilId, at: held.at };
+  const own = youthHistoryOf(state).councilsHeld;
+  let latest: HeldCouncil | undefined;
+  for (const council of [...own, ...history.councilsHeld]) {
+    if (ms(council.heldAt) > ms(receivedAt)) continue;
+    if (compareLocalDates(receiptDate, addYears(localDateOf(council.heldAt), 1)) > 0) continue;
+    if (latest === undefined || ms(council.heldAt) > ms(latest.heldAt)) latest = council;
   }
-  return latest?.councilId;
+  return latest;
+}
+
+/** The id of the council `heldCouncilWithinOneYear` finds in this case alone. */
+export function councilWithinOneYear(state: CaseState, receivedAt: string): string | undefined {
+  return heldCouncilWithinOneYear(state, receivedAt)?.councilId;
 }
 
 export function deriveNetworkCouncil(
   state: OpenedCaseState,
   fact: NetworkCouncilFact,
   rules: ResolvedRules,
+  history: YouthHistory = NO_YOUTH_HISTORY,
 ): ObligationIntent[] {
   switch (fact.type) {
     case 'PoliceDocumentationReceived': {
@@ -349,9 +367,10 @@ export function deriveNetworkCouncil(
         ];
       }
       // Which of these is in effect on the receipt date is the rule pack's business (effective periods).
-      if (councilWithinOneYear(state, fact.occurredAt) !== undefined) {
+      const council = heldCouncilWithinOneYear(state, fact.occurredAt, history);
+      if (council !== undefined) {
         return [
-          { kind: 'open', ruleId: 'NSR-REOFFENCE', subject },
+          { kind: 'open', ruleId: 'NSR-REOFFENCE', subject, refersTo: heldCouncilRef(council) },
           { kind: 'open', ruleId: 'PRELIM-PLAN', subject },
         ];
       }

@@ -3,6 +3,7 @@ import type { CheckObligation, WaiveObligation } from './commands';
 import type { DecideContext } from './context';
 import { domainError, fail, ok, type Result } from './errors';
 import type {
+  EarlierFact,
   FactEvent,
   FactMatcher,
   FactRef,
@@ -30,6 +31,8 @@ export type ObligationIntent =
       /** For recurring rules: which occurrence (2 = the second follow-up, ...). */
       readonly sequence?: number;
       readonly due?: Omit<DueInput, 'triggerAt'>;
+      /** The earlier fact the decision looked at, named on the obligation. */
+      readonly refersTo?: EarlierFact;
     }
   | { readonly kind: 'cancel'; readonly obligationId: string; readonly reason: string }
   | { readonly kind: 'breach'; readonly obligationId: string; readonly dueAt: string }
@@ -41,6 +44,9 @@ export type ObligationIntent =
     };
 
 const ms = (value: string): number => Date.parse(value);
+
+/** The reason of a cancellation appended because a fact posted late showed the obligation should not exist. */
+export const SUPERSEDED_BY_LATE_FACT = 'superseded-by-late-fact';
 
 /** Deterministic: the same rule and subject always give the same id, so replays and other packs line up. */
 export function obligationIdFor(ruleId: string, subject: Subject, sequence?: number): string {
@@ -58,6 +64,8 @@ const PRIMARY_ID_FIELDS = [
   'requestId',
   'documentationId',
   'toMunicipality',
+  'investigationId',
+  'notificationId',
 ] as const;
 
 /** A key for a fact that is stable across replays: its main identifier and when it happened. */
@@ -88,6 +96,8 @@ export function referencesOf(fact: FactEvent): string[] {
             ['measureId', 'measure'],
             ['requestId', 'request'],
             ['aftercareId', 'aftercare'],
+            ['notificationId', 'notification'],
+            ['investigationId', 'investigation'],
           ];
   return fields.flatMap(([field, kind]) =>
     typeof data[field] === 'string' ? [`${kind}:${String(data[field])}`] : [],
@@ -100,9 +110,9 @@ export function matchesFact(matcher: FactMatcher, fact: FactEvent): boolean {
   return Object.entries(matcher.where ?? {}).every(([field, value]) => data[field] === value);
 }
 
-function concerns(obligation: ObligationState, fact: FactEvent): boolean {
+/** `references` are the fact's, from `referencesOf`: worked out once per fact, not once per obligation. */
+function concerns(obligation: ObligationState, references: readonly string[]): boolean {
   if (obligation.subject.kind === 'case') return true;
-  const references = referencesOf(fact);
   return (
     references.length === 0 || references.includes(`${obligation.subject.kind}:${obligation.subject.id}`)
   );
@@ -154,8 +164,9 @@ export function closeObligations(
   fact: FactEvent,
 ): Array<ObligationFulfilled | ObligationCancelled> {
   const events: Array<ObligationFulfilled | ObligationCancelled> = [];
+  const references = referencesOf(fact);
   for (const obligation of Object.values(state.obligations)) {
-    if (obligation.status !== 'open' || !concerns(obligation, fact)) continue;
+    if (obligation.status !== 'open' || !concerns(obligation, references)) continue;
     if (ms(fact.occurredAt) < ms(obligation.openedAt)) continue;
     if (obligation.fulfilledBy.some((matcher) => matchesFact(matcher, fact))) {
       events.push(fulfilled(obligation, fact));
@@ -207,7 +218,9 @@ export function openObligation(
       ? null
       : rules.warningLeadMs !== null
         ? new Date(ms(effective.dueAt) - rules.warningLeadMs).toISOString()
-        : startOfLocalDay(addDays(effective.dueDate, 1 - lead));
+        : rule.warningLeadHours !== undefined
+          ? new Date(ms(effective.dueAt) - rule.warningLeadHours * 3_600_000).toISOString()
+          : startOfLocalDay(addDays(effective.dueDate, 1 - lead));
   const obligationId = obligationIdFor(rule.ruleId, intent.subject, intent.sequence);
   const opened: ObligationOpened = {
     type: 'ObligationOpened',
@@ -233,6 +246,7 @@ export function openObligation(
       triggeredBy: factRef(fact),
       fulfilledBy: [...rule.fulfilledBy],
       cancelledBy: [...rule.cancelledBy],
+      ...(intent.refersTo !== undefined && { refersTo: intent.refersTo }),
     },
     occurredAt: fact.occurredAt,
   };
@@ -395,6 +409,9 @@ export function evolveObligations(state: CaseState, event: ObligationEvent): Cas
       warned: false,
       fulfilledAt: null,
       onTime: null,
+      refersTo: d.refersTo ?? null,
+      openedForLateFact: d.lateFact ?? null,
+      supersededBy: null,
     };
     return { ...state, obligations: { ...state.obligations, [d.obligationId]: obligation } };
   }
@@ -419,7 +436,11 @@ export function evolveObligations(state: CaseState, event: ObligationEvent): Cas
           onTime: event.data.onTime,
         };
       case 'ObligationCancelled':
-        return { ...current, status: 'cancelled' };
+        return {
+          ...current,
+          status: 'cancelled',
+          supersededBy: event.data.reason === SUPERSEDED_BY_LATE_FACT ? event.data.by : null,
+        };
       case 'ObligationWaived':
         return { ...current, status: 'waived' };
     }

@@ -1,5 +1,14 @@
 import type { LocalDate } from './calendar';
-import type { Basis, FactMatcher, FactRef, PersonReference, RulePackRef, Subject } from './events';
+import type {
+  Basis,
+  EarlierFact,
+  FactEvent,
+  FactMatcher,
+  FactRef,
+  PersonReference,
+  RulePackRef,
+  Subject,
+} from './events';
 
 export interface ObligationState {
   readonly obligationId: string;
@@ -25,6 +34,12 @@ export interface ObligationState {
   readonly warned: boolean;
   readonly fulfilledAt: string | null;
   readonly onTime: boolean | null;
+  /** The earlier fact, perhaps in another case of the youth, the rule looked at (NSR-REOFFENCE: the council). */
+  readonly refersTo: EarlierFact | null;
+  /** Opened after the fact, because a fact posted late changed what its trigger should have opened. */
+  readonly openedForLateFact: FactRef | null;
+  /** Cancelled because a fact posted late showed it should never have opened (`superseded-by-late-fact`). */
+  readonly supersededBy: FactRef | null;
 }
 
 export interface Period {
@@ -65,7 +80,32 @@ export interface CaseState {
       { readonly grantedAt: string; readonly startDate: LocalDate; readonly endedAt: string | null }
     >
   >;
+  readonly notifications: Readonly<Record<string, NotificationState>>;
+  readonly investigations: Readonly<Record<string, InvestigationState>>;
   readonly obligations: Readonly<Record<string, ObligationState>>;
+  /** Every fact of the case, newest recorded first: what a late fact re-derives the obligations from. */
+  readonly facts: RecordedFacts | null;
+  /** The latest business time of any fact so far: a fact dated before it arrives late. */
+  readonly lastFactAt: string | null;
+  /** The highest factRank among the facts at `lastFactAt`: a fact at that instant that ranks lower arrives late. */
+  readonly lastFactRank: number;
+}
+
+/** A list that grows at its head without copying, so folding a long stream stays linear. */
+export interface RecordedFacts {
+  readonly fact: FactEvent;
+  readonly previous: RecordedFacts | null;
+}
+
+export interface NotificationState {
+  readonly receivedAt: string;
+  readonly assessedAt: string | null;
+}
+
+export interface InvestigationState {
+  readonly startedAt: string;
+  readonly preliminaryAssessmentAt: string | null;
+  readonly completedAt: string | null;
 }
 
 export const initialCaseState: CaseState = {
@@ -81,7 +121,12 @@ export const initialCaseState: CaseState = {
   measures: {},
   aftercareRequests: {},
   aftercare: {},
+  notifications: {},
+  investigations: {},
   obligations: {},
+  facts: null,
+  lastFactAt: null,
+  lastFactRank: 0,
 };
 
 /** An opened case, with the fields that opening guarantees. */
@@ -108,4 +153,19 @@ export function hasActiveContactPerson(state: CaseState): boolean {
 
 export function openObligations(state: CaseState): ObligationState[] {
   return Object.values(state.obligations).filter((obligation) => obligation.status === 'open');
+}
+
+/** A fact at `occurredAt` arrives late: dated before a fact the case already holds (late-facts.ts). */
+export function arrivesLate(state: CaseState, occurredAt: string, rank = 0): boolean {
+  if (state.lastFactAt === null) return false;
+  const at = Date.parse(occurredAt);
+  const last = Date.parse(state.lastFactAt);
+  return at < last || (at === last && rank < state.lastFactRank);
+}
+
+/** The case's facts in the order they were recorded. */
+export function recordedFacts(state: CaseState): FactEvent[] {
+  const facts: FactEvent[] = [];
+  for (let node = state.facts; node !== null; node = node.previous) facts.push(node.fact);
+  return facts.reverse();
 }

@@ -17,7 +17,11 @@ export function describeDue(due: DueComputation): string {
     case 'months-before-birthday':
       return `end of local day (${ordinal(due.age)} birthday − ${due.months} months, clamped to month end)`;
     case 'before-birthday':
-      return `end of the local day before the ${ordinal(due.age)} birthday`;
+      return `end of the local day before the ${ordinal(due.age)} birthday (00:00 on the birthday; never rolled forward)`;
+    case 'hours-after':
+      return `trigger instant + ${due.hours} elapsed hours (not end of day; real hours across DST; never rolled forward)`;
+    case 'months-after-later-of-birthday':
+      return `end of local day (the later of the trigger date and the ${ordinal(due.age)} birthday + ${due.months} months, clamped to month end)`;
     case 'processing-time':
       return "end of local day (trigger date + the municipality's processing time in days)";
     case 'before-measure-start':

@@ -17,9 +17,10 @@ describe('dueFor', () => {
         rolledDueAt: null,
         localDueDate: '2025-04-01',
         basis: 'statute',
-        citation: 'Barnets lov, chapter on young offenders (netværkssamråd); section number to verify',
+        citation:
+          'Barnets lov, chapter 15 (dømte unge og unge i risiko for at begå kriminalitet, §§ 127-131); section number to verify',
         citationVerified: false,
-        rulePack: { id: 'dk-youth', version: '2026.1' },
+        rulePack: { id: 'dk-youth', version: '2026.2' },
       },
     });
   });
@@ -116,10 +117,37 @@ describe('dueFor', () => {
     expect(JSON.stringify(result)).not.toContain('010203');
   });
 
+  it('UNDERRETNING-ASSESS is due 24 real hours after receipt, across the autumn DST change, with no rolled due', () => {
+    expect(at({ ruleId: 'UNDERRETNING-ASSESS', from: '2025-10-25T10:00:00Z' })).toMatchObject({
+      ok: true,
+      value: {
+        variant: 'barnets-lov-136',
+        strictDueAt: '2025-10-26T10:00:00.000Z',
+        rolledDueAt: null,
+        localDueDate: '2025-10-26',
+      },
+    });
+  });
+
+  it('BFU-COMPLETE counts 4 months; UNGEPLAN needs a birth date and counts from the later of decision and 16th birthday', () => {
+    expect(at({ ruleId: 'BFU-COMPLETE', from: '2024-10-31T10:00:00Z' })).toMatchObject({
+      ok: true,
+      value: { localDueDate: '2025-02-28' },
+    });
+    expect(at({ ruleId: 'UNGEPLAN', from: '2025-01-15T10:00:00Z' })).toMatchObject({
+      ok: false,
+      error: { code: 'birth-date-required', field: 'birthDate' },
+    });
+    expect(at({ ruleId: 'UNGEPLAN', from: '2025-01-15T10:00:00Z', birthDate: '2011-08-31' })).toMatchObject({
+      ok: true,
+      value: { localDueDate: '2027-11-30' },
+    });
+  });
+
   it('says which pack a rule is not in effect in', () => {
     const result = at({ ruleId: 'NSR-CONVENE', from: '2010-03-25T10:00:00Z' });
     expect(!result.ok && result.error.message).toBe(
-      'NSR-CONVENE is not in effect on 2010-03-25 in pack dk-youth 2026.1',
+      'NSR-CONVENE is not in effect on 2010-03-25 in pack dk-youth 2026.2',
     );
   });
 });
@@ -128,7 +156,7 @@ describe('describeDue', () => {
   it('says every kind of due in plain terms', () => {
     expect(describeDue({ kind: 'days-after', days: 7 })).toBe('end of local day (trigger date + 7 days)');
     expect(describeDue({ kind: 'before-birthday', age: 23 })).toBe(
-      'end of the local day before the 23rd birthday',
+      'end of the local day before the 23rd birthday (00:00 on the birthday; never rolled forward)',
     );
     expect(describeDue({ kind: 'months-before-birthday', age: 18, months: 6 })).toBe(
       'end of local day (18th birthday − 6 months, clamped to month end)',

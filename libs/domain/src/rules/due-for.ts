@@ -13,7 +13,7 @@ export interface DueForInput {
   readonly from: string;
   /** Kommunekode whose overrides apply (roll-forward, processing time, municipal dues); null for the pack's defaults. */
   readonly municipality: string | null;
-  /** Needed by the rules counted from a birthday (AC-ASSESS, AC-END). */
+  /** Needed by the rules counted from a birthday (AC-ASSESS, AC-END, UNGEPLAN). */
   readonly birthDate?: string;
 }
 
@@ -80,7 +80,10 @@ export function dueFor(input: DueForInput, pack: RulePack): Result<RuleDue> {
       ),
     );
   }
-  const needsBirthDate = rule.due.kind === 'months-before-birthday' || rule.due.kind === 'before-birthday';
+  const needsBirthDate =
+    rule.due.kind === 'months-before-birthday' ||
+    rule.due.kind === 'before-birthday' ||
+    rule.due.kind === 'months-after-later-of-birthday';
   if (needsBirthDate && birthDate === undefined) {
     return fail(
       domainError(

@@ -60,7 +60,7 @@ describe('evaluateHistory: re-deriving obligations from the facts alone', () => 
     expect(byId['NSR-CONVENE:documentation:d-2']).toMatchObject({ status: 'waived', wasBreached: false });
     expect(byId['NSR-HOLD:council:c-1']).toMatchObject({ status: 'breached', wasBreached: true });
     expect(byId['CP-FOLLOWUP-1:measure:m-1']).toMatchObject({ status: 'open', wasBreached: false });
-    expect(evaluation.rulePack).toEqual({ id: 'dk-youth', version: '2026.1' });
+    expect(evaluation.rulePack).toEqual({ id: 'dk-youth', version: '2026.2' });
   });
 
   it('leaves out facts that occurred after now, and lists obligations that did not open', () => {

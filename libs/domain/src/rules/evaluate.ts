@@ -80,13 +80,16 @@ function evaluated(obligation: ObligationState, now: string): EvaluatedObligatio
  * that occurred later are left out). Recorded obligation events are ignored, except waivers: a waiver is a
  * supervisor's decision, so it is carried over to the obligation with the same id where that one exists.
  * `municipality` applies that municipality's overrides throughout ("what if"); null follows the case's own
- * municipality, including transfers.
+ * municipality, including transfers. `municipalSettings` adds the settings admins recorded at run time
+ * (municipal-settings.ts), each fact under those in effect on its date: what a setting would have changed in
+ * obligations that were opened before it and keep their recorded due.
  */
 export function evaluateHistory(
   events: readonly CaseEvent[],
   pack: RulePack,
   municipality: string | null,
   now: string,
+  municipalSettings?: DecideContext['municipalSettings'],
 ): Evaluation {
   const rules = resolveRules(pack, municipality);
   const notOpened: Evaluation['notOpened'] = [];
@@ -95,7 +98,12 @@ export function evaluateHistory(
     if (ms(event.occurredAt) > ms(now)) continue;
     if (isFactEvent(event)) {
       // Detection time is the fact itself: breaches are judged against `now` at the end, not at recording.
-      const ctx: DecideContext = { now: event.occurredAt, rules, pinMunicipality: municipality !== null };
+      const ctx: DecideContext = {
+        now: event.occurredAt,
+        rules,
+        pinMunicipality: municipality !== null,
+        ...(municipalSettings !== undefined && { municipalSettings }),
+      };
       const derived = deriveObligations(state, event, ctx);
       state = [event, ...derived].reduce(evolveCase, state);
       for (const d of derived) {

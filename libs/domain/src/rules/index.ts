@@ -5,3 +5,4 @@ export * from './evaluate';
 export * from './describe-due';
 export * from './due-for';
 export * from './danish-titles';
+export * from './municipal-settings';

@@ -8,6 +8,8 @@ import {
   dueOnDate,
   localDateOf,
   addMonths,
+  DateOutOfRange,
+  isRepresentableInstant,
   isValidLocalDate,
   type Due,
   type ExtraNonWorkingDay,
@@ -152,6 +154,18 @@ export function strictDue(rule: RuleDefinition, rules: ResolvedRules, input: Due
           due.months * required(input.period, 'a period', rule),
         ),
       );
+    case 'hours-after':
+      return dueHoursAfter(input.triggerAt, due.hours);
+    case 'months-after-later-of-birthday': {
+      const birthdayAt = birthday(
+        required(input.birthDate, 'a birth date', rule),
+        due.age,
+        rules.pack.leapDayBirthdayRule,
+      );
+      const triggerDate = localDateOf(input.triggerAt);
+      const from = compareLocalDates(triggerDate, birthdayAt) >= 0 ? triggerDate : birthdayAt;
+      return dueOnDate(addMonths(from, due.months));
+    }
     case 'none': {
       const days = rules.dueDays[rule.ruleId];
       return due.municipalityMaySetDays && days !== undefined ? dueDaysAfter(input.triggerAt, days) : null;
@@ -162,15 +176,41 @@ export function strictDue(rule: RuleDefinition, rules: ResolvedRules, input: Due
 }
 
 /**
+ * "Inden for N timer": N elapsed hours after the instant (3,600,000 ms each, so a DST change neither adds nor
+ * removes one); `dueDate` is the local date the due instant falls on.
+ */
+export function dueHoursAfter(value: string, hours: number): Due {
+  if (!Number.isSafeInteger(hours)) throw new RangeError(`hours must be an integer, got ${String(hours)}`);
+  const dueAt = new Date(Date.parse(value) + hours * 3_600_000).toISOString();
+  if (!isRepresentableInstant(dueAt))
+    throw new DateOutOfRange(`${dueAt} is past the calendar's last instant`);
+  return { dueDate: localDateOf(dueAt), dueAt };
+}
+
+/**
+ * Dues that no setting moves to a working day: a hard end of a window (AC-END, the start of the 23rd birthday:
+ * aftercare cannot run past it, whatever day of the week it is) and an instant-based due (24 hours are 24 hours).
+ */
+export function isNeverRolled(rule: RuleDefinition): boolean {
+  return rule.due.kind === 'before-birthday' || rule.due.kind === 'hours-after';
+}
+
+/** Whether the municipality's settings roll this rule's due forward to a working day. */
+export function rollsForward(rule: RuleDefinition, rules: ResolvedRules): boolean {
+  return !isNeverRolled(rule) && rules.rollForward.includes(rule.ruleId);
+}
+
+/**
  * The full due of an obligation: strict due, clamped so it never lies before the trigger (then it is due at
- * the end of the trigger's own local day), and rolled forward to a working day where the municipality says so.
+ * the end of the trigger's own local day), and rolled forward to a working day where the municipality says so
+ * and the rule allows it (`isNeverRolled`).
  */
 export function computeDue(rule: RuleDefinition, rules: ResolvedRules, input: DueInput): ComputedDue {
   const computed = strictDue(rule, rules, input);
   if (computed === null) return { strict: null, rolled: null, effective: null, clamped: false };
   const clamped = Date.parse(computed.dueAt) <= Date.parse(input.triggerAt);
   const strict = clamped ? dueOnDate(localDateOf(input.triggerAt)) : computed;
-  const { rolled } = applyRollForward(strict, rules.rollForward.includes(rule.ruleId), {
+  const { rolled } = applyRollForward(strict, rollsForward(rule, rules), {
     extraNonWorkingDays: rules.extraNonWorkingDays,
   });
   return { strict, rolled, effective: rolled ?? strict, clamped };

@@ -16,6 +16,9 @@ export const RULE_IDS = [
   'AC-ASSESS',
   'AC-DECIDE',
   'AC-END',
+  'UNDERRETNING-ASSESS',
+  'BFU-COMPLETE',
+  'UNGEPLAN',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
@@ -41,6 +44,17 @@ export type DueComputation =
     }
   /** Every N months counted from the start of the measure (start + N, start + 2N, ...). */
   | { readonly kind: 'every-months-from-start'; readonly months: number }
+  /**
+   * "Inden for N timer": the trigger instant + N elapsed hours, not the end of a local day. Across a DST change
+   * the hours are real hours (a notification received at 12:00 the day before the spring change is due at 13:00
+   * local), because the duty is to act within a span of time, whatever the wall clock shows. Never rolled.
+   */
+  | { readonly kind: 'hours-after'; readonly hours: number }
+  /**
+   * N months after the later of the trigger's local date and the birthday at `age`: "within 3 months of the
+   * decision or of the 16th birthday, whichever applies" (a measure decided at 14 needs its plan by 16 + 3 months).
+   */
+  | { readonly kind: 'months-after-later-of-birthday'; readonly age: number; readonly months: number }
   /** No due by statute; a municipality may set a number of days after the trigger. */
   | { readonly kind: 'none'; readonly municipalityMaySetDays: boolean };
 
@@ -55,6 +69,14 @@ export interface EffectivePeriod {
 export interface SeedReference {
   readonly seed: string;
   readonly lines: string;
+  readonly quote: string;
+}
+
+/** Where a citation was confirmed in a public source (retsinformation.dk, lovguiden.dk, a ministry's page). */
+export interface PublicSource {
+  readonly title: string;
+  readonly url: string;
+  /** The words that confirm the citation, as read (Danish). */
   readonly quote: string;
 }
 
@@ -77,10 +99,14 @@ export interface RuleDefinition {
   readonly effective: EffectivePeriod;
   /** Days before the due date at which a warning is raised; the pack default applies when absent. */
   readonly warningLeadDays?: number;
+  /** For an instant-based due (`hours-after`): hours before the due instant at which a warning is raised. */
+  readonly warningLeadHours?: number;
   /** Opened only in municipalities that switch it on (municipal standards such as CP-STATUS). */
   readonly optIn: boolean;
   readonly notes?: string;
   readonly sources: readonly SeedReference[];
+  /** Public sources that confirm the citation (pack 2026.2 on); none where it is still to verify. */
+  readonly publicSources?: readonly PublicSource[];
 }
 
 /** Per-municipality settings, keyed by kommunekode (three digits). Everything is off by default. */
