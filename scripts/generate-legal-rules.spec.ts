@@ -18,6 +18,15 @@ describe('docs/legal-rules.md', () => {
     expect(text).toContain('when planRequired = true');
   });
 
+  it('lists the public source of each citation, and says where none confirms one', () => {
+    const text = renderLegalRules(DK_YOUTH_PACK);
+    expect(text).toContain('### BFU-COMPLETE — barnets-lov-20');
+    expect(text).toContain('(https://www.lovguiden.dk/loven/bekendtgørelse-af-barnets-lov/20)');
+    expect(text).toContain('- none consulted confirms it');
+    expect(text).toContain('| warning lead | 6 hours |');
+    expect(text).toContain('Earlier versions stay selectable');
+  });
+
   it('describes every due computation in words', () => {
     expect(describeDue({ kind: 'none', municipalityMaySetDays: false })).toBe('none');
     expect(

@@ -8,6 +8,7 @@ import {
   describeDue,
   DK_YOUTH_PACK,
   type FactMatcher,
+  RULE_PACKS,
   type RuleDefinition,
   type RulePack,
 } from '@fristvagt/domain';
@@ -41,7 +42,11 @@ function renderRule(rule: RuleDefinition, pack: RulePack): string[] {
     `| due | ${describeDue(rule.due)} |`,
     `| fulfilled by | ${list(rule.fulfilledBy.map(matcher))} |`,
     `| cancelled by | ${list(rule.cancelledBy.map(matcher))} |`,
-    `| warning lead | ${rule.warningLeadDays ?? pack.defaults.warningLeadDays} days |`,
+    `| warning lead | ${
+      rule.warningLeadHours !== undefined
+        ? `${rule.warningLeadHours} hours`
+        : `${rule.warningLeadDays ?? pack.defaults.warningLeadDays} days`
+    } |`,
     `| applies | ${rule.optIn ? 'only where the municipality switches it on' : 'everywhere'} |`,
   ];
   if (rule.notes !== undefined) lines.push('', `Note: ${rule.notes}`);
@@ -50,6 +55,10 @@ function renderRule(rule: RuleDefinition, pack: RulePack): string[] {
     for (const source of rule.sources)
       lines.push(`- \`seeds/${source.seed}\` lines ${source.lines}: "${source.quote}"`);
   }
+  const published = rule.publicSources ?? [];
+  lines.push('', 'Public sources of the citation:', '');
+  if (published.length === 0) lines.push('- none consulted confirms it');
+  for (const source of published) lines.push(`- [${source.title}](${source.url}): "${source.quote}"`);
   lines.push('');
   return lines;
 }
@@ -64,6 +73,11 @@ export function renderLegalRules(pack: RulePack): string {
     '',
     'Every obligation records the pack id and version that produced it. Citations marked **(to verify)** are not',
     'confirmed; they are data in `libs/domain/src/rules/dk-youth.ts` and can be corrected without a code change.',
+    `Earlier versions stay selectable (\`GET /v1/rules?version=\`, \`fristvagt due --pack-version\`): ${
+      RULE_PACKS.filter((p) => p.id === pack.id && p.version !== pack.version)
+        .map((p) => p.version)
+        .join(', ') || 'none'
+    }.`,
     '',
     '## How deadlines are counted',
     '',
@@ -74,6 +88,8 @@ export function renderLegalRules(pack: RulePack): string {
     '- The variant that applies is chosen by the local date of the triggering fact (2023-12-31T23:30Z is 1 January 2024).',
     `- Born 29 February: the birthday in a non-leap year is ${pack.leapDayBirthdayRule === 'march-1' ? '1 March' : '28 February'}.`,
     '- No roll-forward by default; a municipality may enable it per rule (then alerts use the rolled due).',
+    '- Never rolled forward, whatever the municipality sets: the end of a window (AC-END, 00:00 on the 23rd birthday)',
+    '  and an instant-based due ("within 24 hours": the trigger instant + 24 elapsed hours, real hours across DST).',
     "- A due computed before its triggering fact is moved to the end of the trigger's local day and flagged `dueClamped`.",
     `- Warnings: ${pack.defaults.warningLeadDays} days before the due date unless a rule or municipality says otherwise.`,
     `- Aftercare processing time: ${pack.defaults.aftercareProcessingDays} days unless the municipality publishes another.`,

@@ -63,6 +63,28 @@ describe('the OpenAPI document', () => {
     expect(document.components.schemas).toHaveProperty('RuleDueDto');
   });
 
+  it('documents the child-welfare commands (issue 11), their bodies and the rule pack version parameter', async () => {
+    const document = (await request(running.app.getHttpServer()).get('/docs-json').expect(200)).body;
+    const paths = [
+      '/v1/cases/{caseId}/notifications-of-concern',
+      '/v1/cases/{caseId}/notifications-of-concern/{notificationId}/assessment',
+      '/v1/cases/{caseId}/investigations',
+      '/v1/cases/{caseId}/investigations/{investigationId}/preliminary-assessment',
+      '/v1/cases/{caseId}/investigations/{investigationId}/completion',
+      '/v1/cases/{caseId}/youth-plans',
+    ];
+    for (const path of paths) {
+      expect([path, document.paths[path]?.post?.tags]).toEqual([path, ['child welfare']]);
+    }
+    expect(document.components.schemas.AssessNotificationOfConcernDto.required).toEqual(
+      expect.arrayContaining(['occurredAt', 'acuteMeasuresNeeded', 'reasoning']),
+    );
+    const version = document.paths['/v1/rules'].get.parameters.find(
+      (p: { name: string }) => p.name === 'version',
+    );
+    expect(version).toMatchObject({ in: 'query', required: false, schema: { enum: ['2026.2', '2026.1'] } });
+  });
+
   it('documents the obligation queries: every parameter with a description and an example, and the 503', async () => {
     const document = (await request(running.app.getHttpServer()).get('/docs-json').expect(200)).body;
     const filters = [

@@ -7,6 +7,7 @@ import { ComplianceModule } from './compliance/compliance.module';
 import { HealthModule } from './health/health.module';
 import { ObligationsModule } from './obligations/obligations.module';
 import { AccessModule } from './access/access.module';
+import { MunicipalitiesModule } from './municipalities/municipalities.module';
 import { PersonalDataModule } from './personal-data/personal-data.module';
 import { RulesModule } from './rules/rules.module';
 import { WebModule } from './web/web.module';
@@ -26,6 +27,7 @@ export class ApiModule {
           HealthModule.forConfig(config),
           AccessModule.forConfig(config),
           PersonalDataModule.forConfig(config),
+          MunicipalitiesModule.forConfig(config),
           CasesModule.forConfig(config),
           ObligationsModule.forConfig(config),
           ComplianceModule.forConfig(config),

@@ -22,9 +22,10 @@ describe('fristvagt due', () => {
       rolledDueAt: null,
       localDueDate: '2025-04-01',
       basis: 'statute',
-      citation: 'Barnets lov, chapter on young offenders (netværkssamråd); section number to verify',
+      citation:
+        'Barnets lov, chapter 15 (dømte unge og unge i risiko for at begå kriminalitet, §§ 127-131); section number to verify',
       citationVerified: false,
-      rulePack: { id: 'dk-youth', version: '2026.1' },
+      rulePack: { id: 'dk-youth', version: '2026.2' },
     });
   });
 
@@ -44,7 +45,49 @@ describe('fristvagt due', () => {
     expect(JSON.parse(plan.stdout)).toMatchObject({ strictDueAt: null, localDueDate: null });
   });
 
+  it('prints the new rules: UNDERRETNING-ASSESS 24 real hours after receipt, BFU-COMPLETE after 4 months', async () => {
+    const notification = await run(['due', 'UNDERRETNING-ASSESS', '--from', '2025-03-29T11:00:00Z']);
+    expect(JSON.parse(notification.stdout)).toMatchObject({
+      strictDueAt: '2025-03-30T11:00:00.000Z',
+      rolledDueAt: null,
+      localDueDate: '2025-03-30',
+    });
+    const investigation = await run(['due', 'BFU-COMPLETE', '--from', '2024-10-31T10:00:00Z']);
+    expect(JSON.parse(investigation.stdout)).toMatchObject({ localDueDate: '2025-02-28' });
+    const plan = await run([
+      'due',
+      'UNGEPLAN',
+      '--from',
+      '2025-01-15T10:00:00Z',
+      '--birth-date',
+      '2011-08-31',
+    ]);
+    expect(JSON.parse(plan.stdout)).toMatchObject({ localDueDate: '2027-11-30' });
+  });
+
+  it('--pack-version 2026.1 computes under the earlier pack, with its citations', async () => {
+    const { code, stdout } = await run([
+      'due',
+      'NSR-CONVENE',
+      '--from',
+      '2025-03-25T10:00:00Z',
+      '--pack-version',
+      '2026.1',
+    ]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({
+      citation: 'Barnets lov, chapter on young offenders (netværkssamråd); section number to verify',
+      rulePack: { id: 'dk-youth', version: '2026.1' },
+    });
+  });
+
   it.each([
+    [
+      ['due', 'NSR-CONVENE', '--from', '2025-03-25T10:00:00Z', '--pack-version', '1999.1'],
+      'Unknown --pack-version',
+    ],
+    [['due', 'BFU-COMPLETE', '--from', '2025-03-25T10:00:00Z', '--pack-version', '2026.1'], 'not in effect'],
+    [['due', 'UNGEPLAN', '--from', '2025-03-25T10:00:00Z'], 'needs --birth-date'],
     [['due'], 'due needs a RULE_ID'],
     [['due', 'NSR-CONVENE'], 'due needs --from'],
     [['due', 'NSR-NOPE', '--from', '2025-03-25T10:00:00Z'], 'Unknown rule id'],

@@ -2,8 +2,10 @@ import {
   danishPublicHolidays,
   DK_YOUTH_PACK,
   dueFor as computeRuleDue,
+  findRulePack,
   parseCpr,
   RULE_IDS,
+  RULE_PACKS,
   type RuleDue,
   type RulePack,
 } from '@fristvagt/domain';
@@ -20,6 +22,7 @@ export interface CliIo {
 
 export const USAGE = `Usage:
   fristvagt due <RULE_ID> --from <ISO instant> [--municipality <code>] [--birth-date <YYYY-MM-DD>]
+                 [--pack-version <version>]   (default: the current pack)
   fristvagt holidays <year>
   fristvagt birthdate            (reads a CPR number from STDIN)
 ${KEYS_USAGE}
@@ -79,9 +82,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'due': {
         const [ruleId, ...options] = rest;
         if (ruleId === undefined || ruleId.startsWith('--')) throw new UsageError('due needs a RULE_ID');
-        const parsed = parseOptions(options, ['from', 'municipality', 'birth-date']);
+        const parsed = parseOptions(options, ['from', 'municipality', 'birth-date', 'pack-version']);
         if (parsed.from === undefined) throw new UsageError('due needs --from <ISO instant>');
-        io.stdout(json(dueFor(ruleId, parsed.from, parsed.municipality ?? null, parsed['birth-date'])));
+        const pack = findRulePack(parsed['pack-version']);
+        if (pack === undefined) {
+          const known = RULE_PACKS.map((p) => p.version).join(', ');
+          throw new UsageError(`Unknown --pack-version ${parsed['pack-version']} (known: ${known})`);
+        }
+        io.stdout(json(dueFor(ruleId, parsed.from, parsed.municipality ?? null, parsed['birth-date'], pack)));
         return 0;
       }
       case 'holidays': {

@@ -43,6 +43,7 @@ export function checkObligation(
       const decision = decideCase(
         { type: 'CheckObligation', data: { obligationId: request.obligationId }, occurredAt: request.now },
         state,
+        // No youth history (youth-history.ts): a wake-up compares a recorded due with `now` and derives nothing.
         { now: request.now, rules: request.rulesFor(state.municipality) },
       );
       if (!decision.ok) return { kind: 'answer', value: { kind: 'not-found', code: decision.error.code } };
@@ -59,7 +60,7 @@ export function checkObligation(
         answer: () => ({ kind: 'appended', events: decision.value.map((event) => event.type) }),
       };
     },
-    // Wake-ups of many obligations of one busy case collide; they have time to try again.
-    { maxAttempts: 20 },
+    // Wake-ups of one busy case take turns with its commands in this process; a conflict with another
+    // process is retried for the default time, and after that the scheduler tries the wake-up again.
   );
 }

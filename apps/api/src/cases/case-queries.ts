@@ -16,6 +16,7 @@ import { CaseDirectory } from './case-directory';
 import { caseStreamName, foldCase } from '@fristvagt/case-commands';
 import { caseNotFound } from './domain-problems';
 import type { CaseLookupResult, CaseView, ObligationView, PersonView } from './dto/case.dto';
+import { subjectKey, type SupersededView, supersededViews } from './dto/outcome.dto';
 
 /** Roles that work with the person and need the full CPR number; every other role sees DDMMYY-XXXX. */
 export const ROLES_SEEING_FULL_CPR: readonly ApiRole[] = ['supervisor', 'admin'];
@@ -93,9 +94,12 @@ export class GetCaseHandler implements IQueryHandler<GetCase, CaseView> {
       contactPersonMeasures: state.measures,
       aftercareRequests: state.aftercareRequests,
       aftercare: state.aftercare,
+      notificationsOfConcern: state.notifications,
+      investigations: state.investigations,
       obligations: {
         open: obligations.filter((o) => o.status === 'open').sort(byDue),
         closed: obligations.filter((o) => o.status !== 'open'),
+        superseded: supersessionsOf(state),
       },
     };
   }
@@ -159,7 +163,34 @@ function obligationView(o: ObligationState): ObligationView {
     openedAt: o.openedAt,
     fulfilledAt: o.fulfilledAt,
     onTime: o.onTime,
+    ...(o.refersTo !== null && { refersTo: { ...o.refersTo } }),
+    ...(o.openedForLateFact !== null && { lateFact: { ...o.openedForLateFact } }),
+    supersededBy: o.supersededBy === null ? null : { ...o.supersededBy },
   };
+}
+
+/** The obligations facts posted late superseded, and what they opened in their place. */
+function supersessionsOf(state: OpenedCaseState): SupersededView[] {
+  const obligations = Object.values(state.obligations);
+  return supersededViews(
+    obligations.flatMap((o) =>
+      o.supersededBy === null
+        ? []
+        : [
+            {
+              obligationId: o.obligationId,
+              ruleId: o.ruleId,
+              subject: subjectKey(o.subject),
+              lateFact: o.supersededBy,
+            },
+          ],
+    ),
+    obligations.map((o) => ({
+      obligationId: o.obligationId,
+      subject: subjectKey(o.subject),
+      lateFact: o.openedForLateFact,
+    })),
+  );
 }
 
 function byDue(a: ObligationView, b: ObligationView): number {

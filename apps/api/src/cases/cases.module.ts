@@ -8,10 +8,12 @@ import { CaseDirectory } from './case-directory';
 import { GetCaseHistoryHandler } from './case-history';
 import { FindCasesByCprHandler, GetCaseHandler } from './case-queries';
 import { CaseQueriesController } from './case-queries.controller';
+import { ChildWelfareController } from './child-welfare.controller';
 import { CommandGateway } from './command-gateway';
 import { ContactPersonController } from './contact-person.controller';
 import { ExecuteCaseCommandHandler } from './execute-case-command';
 import { NetworkCouncilController } from './network-council.controller';
+import { YouthHistories } from './youth-histories';
 
 /**
  * Cases over HTTP: one controller per workflow for the commands, one for reading. Needs CPR_PROTECTOR,
@@ -30,6 +32,7 @@ export class CasesModule {
         ActionPlansController,
         ContactPersonController,
         AftercareController,
+        ChildWelfareController,
       ],
       providers: [
         CommandGateway,
@@ -38,6 +41,7 @@ export class CasesModule {
         GetCaseHistoryHandler,
         FindCasesByCprHandler,
         CaseDirectory,
+        YouthHistories,
       ],
     };
   }

@@ -7,7 +7,12 @@ import { correlationId, headerOf } from '../http/request';
 import { CPR_PROTECTOR, type CprProtector } from '../personal-data/cpr-protector';
 import type { CommandOutcome } from './dto/outcome.dto';
 import type { CommandExchange } from './http';
-import { ExecuteCaseCommand } from './execute-case-command';
+import {
+  CASE_BUSY_RETRY_AFTER_SECONDS,
+  CaseBusy,
+  type CaseCommandResult,
+  ExecuteCaseCommand,
+} from './execute-case-command';
 
 /**
  * The HTTP edge of every command: reads Idempotency-Key, If-Match and X-Request-Id, runs the command
@@ -34,19 +39,26 @@ export class CommandGateway {
     command: CaseCommand,
   ): Promise<CommandOutcome> {
     const ifMatch = parseIfMatch(headerOf(request, 'if-match'));
-    const result = await this.commandBus.execute(
-      new ExecuteCaseCommand({
-        caseId,
-        command,
-        principal,
-        idempotency: {
-          key: scopedIdempotencyKey(request, principal, this.protector),
-          request: requestHash(request),
-        },
-        ifMatch,
-        correlationId: correlationId(request),
-      }),
-    );
+    let result: CaseCommandResult;
+    try {
+      result = await this.commandBus.execute(
+        new ExecuteCaseCommand({
+          caseId,
+          command,
+          principal,
+          idempotency: {
+            key: scopedIdempotencyKey(request, principal, this.protector),
+            request: requestHash(request),
+          },
+          ifMatch,
+          correlationId: correlationId(request),
+        }),
+      );
+    } catch (error) {
+      // The error mapper writes the problem; the header must be on the response before it does.
+      if (error instanceof CaseBusy) response.header('Retry-After', String(CASE_BUSY_RETRY_AFTER_SECONDS));
+      throw error;
+    }
     response.status(HttpStatus.CREATED);
     response.header('ETag', `"${result.outcome.revision}"`);
     if (command.type === 'OpenCase') response.header('Location', `/v1/cases/${caseId}`);

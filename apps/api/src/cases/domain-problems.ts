@@ -22,6 +22,9 @@ const CONFLICTS: ReadonlySet<string> = new Set([
   'council-not-held',
   'council-not-convened',
   'obligation-closed',
+  'notification-already-assessed',
+  'investigation-already-completed',
+  'preliminary-assessment-already-recorded',
 ]);
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { HttpException, HttpStatus, Inject } from '@nestjs/common';
+import { HttpException, HttpStatus, Inject, Optional } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   caseRules,
@@ -8,8 +8,11 @@ import {
   foldCase,
   loadDecideAppend,
   type LoadedStream,
+  QueueWaitTimeout,
   StreamKeptChanging,
   toNewEvents,
+  type LoadedYouthHistory,
+  youthHistoryFor,
 } from '@fristvagt/case-commands';
 import { CLOCK, type Clock, CONFIG, type Config } from '@fristvagt/config';
 import {
@@ -28,8 +31,11 @@ import {
   type RecordedEvent,
 } from '@fristvagt/event-store';
 import { inScope, type Principal } from '../access/principal';
+import { decidingWithSettings, type LoadedMunicipalSettings } from '../municipalities/command-settings';
+import { MunicipalSettingsStore } from '../municipalities/municipal-settings-store';
 import { caseNotFound, domainProblem } from './domain-problems';
 import { type CommandOutcome, commandOutcome } from './dto/outcome.dto';
+import { YouthHistories } from './youth-histories';
 
 /** What a caller asked for, already authenticated; the idempotency key is scoped to the caller and hashed. */
 export interface CaseCommandRequest {
@@ -54,8 +60,24 @@ export class ExecuteCaseCommand extends Command<CaseCommandResult> {
   }
 }
 
-/** Attempts at a command that keeps meeting concurrent writers before it gives up with 409. */
-export const MAX_ATTEMPTS = 5;
+/**
+ * How long a command without If-Match retries conflicts with writers in other processes (those of this
+ * process take turns with it) before it gives up with 409 stream-revision-conflict.
+ */
+export const CONFLICT_RETRY_MS = 5_000;
+
+/** Attempts at a command with If-Match: the second one reads the new revision and answers 412. */
+export const IF_MATCH_MAX_ATTEMPTS = 5;
+
+/**
+ * How long a command waits behind the other commands of its case in this process before it is answered
+ * 503 case-busy: long enough for a batch of a few hundred, short enough that a store call that hangs does
+ * not hold a client for ever.
+ */
+export const CASE_QUEUE_WAIT_MS = 10_000;
+
+/** The Retry-After of a 503 case-busy. */
+export const CASE_BUSY_RETRY_AFTER_SECONDS = 1;
 
 /**
  * Load, decide, append: the case stream is folded, the decider runs with the clock's `now` and the
@@ -73,6 +95,9 @@ export class ExecuteCaseCommandHandler implements ICommandHandler<ExecuteCaseCom
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CONFIG) config: Config,
+    private readonly youthHistories: YouthHistories,
+    /** Municipal settings at run time (municipalities module); absent: the compiled pack's only. */
+    @Optional() private readonly municipalSettings?: MunicipalSettingsStore,
   ) {
     this.rulesFor = caseRules(config);
     this.factTime = {
@@ -99,14 +124,26 @@ export class ExecuteCaseCommandHandler implements ICommandHandler<ExecuteCaseCom
 
   private async loadDecideAppend(request: CaseCommandRequest): Promise<CaseCommandResult> {
     try {
-      return await loadDecideAppend<CaseCommandResult>(
-        this.store,
-        caseStreamName(request.caseId),
-        (loaded) => this.decide(request, loaded),
-        { maxAttempts: MAX_ATTEMPTS, backOff: request.ifMatch === null },
+      // The youth's other cases are loaded only for a decision that asks for them (youth-histories.ts); the
+      // municipal settings timelines before it (municipalities/command-settings.ts).
+      return await decidingWithSettings(this.municipalSettings, settingsCandidates(request), (settings) =>
+        this.youthHistories.deciding((history) =>
+          loadDecideAppend<CaseCommandResult>(
+            this.store,
+            caseStreamName(request.caseId),
+            (loaded) => this.decide(request, loaded, settings, history),
+            {
+              maxQueueWaitMs: CASE_QUEUE_WAIT_MS,
+              ...(request.ifMatch === null
+                ? { retryForMs: CONFLICT_RETRY_MS }
+                : { maxAttempts: IF_MATCH_MAX_ATTEMPTS, backOff: false }),
+            },
+          ),
+        ),
       );
     } catch (error) {
-      if (error instanceof StreamKeptChanging) throw revisionConflict();
+      if (error instanceof StreamKeptChanging) throw revisionConflict(error);
+      if (error instanceof QueueWaitTimeout) throw new CaseBusy();
       throw error;
     }
   }
@@ -115,7 +152,12 @@ export class ExecuteCaseCommandHandler implements ICommandHandler<ExecuteCaseCom
    * One attempt. A retry lands here again after a concurrent write (perhaps this very request, sent twice):
    * the replay check, If-Match and the decider then see the new state.
    */
-  private decide(request: CaseCommandRequest, loaded: LoadedStream): Decision<CaseCommandResult> {
+  private decide(
+    request: CaseCommandRequest,
+    loaded: LoadedStream,
+    settings: LoadedMunicipalSettings,
+    history?: LoadedYouthHistory,
+  ): Decision<CaseCommandResult> {
     // A retry by the same key of the same request gets its answer even if that request (a transfer) put
     // the case out of the key's scope; a key is scoped to its API key, so this reveals nothing new.
     const retried = earlierAnswer(request, loaded.events);
@@ -132,6 +174,12 @@ export class ExecuteCaseCommandHandler implements ICommandHandler<ExecuteCaseCom
       now: this.clock.now().toISOString(),
       rules: this.rulesFor(municipality),
       ...this.factTime,
+      youthHistory: youthHistoryFor(request.command, state, history),
+      municipalSettings: settings.for(
+        request.command.type === 'TransferCase'
+          ? [municipality, request.command.data.toMunicipality]
+          : [municipality],
+      ),
     });
     if (!decision.ok) throw domainProblem(decision.error);
 
@@ -168,6 +216,15 @@ export class ExecuteCaseCommandHandler implements ICommandHandler<ExecuteCaseCom
     if (!inScope(principal, command.data.municipality)) throw municipalityOutOfScope();
     return command.data.municipality;
   }
+}
+
+/** The municipalities whose settings a command may need: the one it opens a case in, or the caller's. */
+function settingsCandidates({ command, principal }: CaseCommandRequest): readonly string[] | '*' {
+  if (command.type === 'OpenCase') return [command.data.municipality];
+  if (principal.municipalities === '*') return '*';
+  return command.type === 'TransferCase'
+    ? [...principal.municipalities, command.data.toMunicipality]
+    : principal.municipalities;
 }
 
 /**
@@ -234,14 +291,27 @@ function revisionMismatch(expected: bigint, actual: bigint | null): HttpExceptio
   );
 }
 
-function revisionConflict(): HttpException {
+function revisionConflict(error: StreamKeptChanging): HttpException {
   return new HttpException(
     {
       code: 'stream-revision-conflict',
-      detail: `The case kept changing while this command was decided (${MAX_ATTEMPTS} attempts); try again`,
+      detail: `The case kept changing while this command was decided (${error.attempts} attempts in ${error.elapsedMs} ms); try again`,
     },
     HttpStatus.CONFLICT,
   );
+}
+
+/** The commands queued before this one on its case did not finish in CASE_QUEUE_WAIT_MS; nothing was appended. */
+export class CaseBusy extends HttpException {
+  constructor() {
+    super(
+      {
+        code: 'case-busy',
+        detail: `The commands before this one on the same case did not finish within ${CASE_QUEUE_WAIT_MS / 1_000} s; nothing was appended, try again`,
+      },
+      HttpStatus.SERVICE_UNAVAILABLE,
+    );
+  }
 }
 
 function idempotencyKeyReused(): HttpException {

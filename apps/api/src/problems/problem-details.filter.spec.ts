@@ -14,6 +14,7 @@ import { IsString, Matches } from 'class-validator';
 import request from 'supertest';
 import { WrongExpectedRevision } from '@fristvagt/event-store';
 import { createLogger, LOGGER } from '@fristvagt/logging';
+import { QueueWaitTimeout } from '@fristvagt/case-commands';
 import { ReadModelNotReady } from '@fristvagt/projections';
 import { InputValidationPipe } from './input-validation';
 import { ProblemDetailsFilter } from './problem-details.filter';
@@ -52,6 +53,11 @@ class ThrowingController {
   @Get('conflict')
   conflict(): never {
     throw new WrongExpectedRevision('case-1', 3n, 4n);
+  }
+
+  @Get('busy')
+  busy(): never {
+    throw new QueueWaitTimeout(10_000);
   }
 
   @Get('rebuilding')
@@ -189,6 +195,14 @@ describe('ProblemDetailsFilter', () => {
     const lines = logged.slice(before).join('');
     expect(lines).toContain('"level":"warn"');
     expect(lines).not.toContain('request failed');
+  });
+
+  it('answers a stream that stayed busy in this process with 503 stream-busy and Retry-After, not a 500', async () => {
+    const response = await request(app.getHttpServer()).get('/busy').expect(503);
+
+    expect(response.headers['retry-after']).toBe('1');
+    expect(response.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(response.body).toMatchObject({ status: 503, code: 'stream-busy' });
   });
 
   it('lists every invalid field of a request body as validation-failed', async () => {

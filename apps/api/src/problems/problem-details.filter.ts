@@ -15,6 +15,7 @@ import {
   StreamNotFound,
   WrongExpectedRevision,
 } from '@fristvagt/event-store';
+import { QueueWaitTimeout } from '@fristvagt/case-commands';
 import { LOGGER, type Logger } from '@fristvagt/logging';
 import { ReadModelNotReady } from '@fristvagt/projections';
 import { isClientAbort } from './client-errors';
@@ -60,6 +61,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof ReadModelNotReady) {
       adapter.setHeader(response, 'Retry-After', String(READ_MODEL_RETRY_AFTER_SECONDS));
     }
+    if (exception instanceof QueueWaitTimeout) adapter.setHeader(response, 'Retry-After', '1');
     // A string body keeps the content type set above (an object would be sent as application/json).
     adapter.reply(response, JSON.stringify(body), body.status);
   }
@@ -77,6 +79,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) return fromHttpException(exception);
     const stored = exception instanceof EventStoreError ? fromEventStoreError(exception) : undefined;
     if (stored !== undefined) return stored;
+    if (exception instanceof QueueWaitTimeout) {
+      // A writer other than a case command (a subscription, a delivery, a municipality's settings) whose stream
+      // stayed busy: as a case command's `case-busy`, nothing was appended and a retry is safe.
+      return problem({
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        code: 'stream-busy',
+        detail:
+          'The writes before this one on the same record did not finish in time; nothing was written, try again.',
+      });
+    }
     if (exception instanceof ReadModelNotReady) {
       return problem({
         status: HttpStatus.SERVICE_UNAVAILABLE,

@@ -65,7 +65,7 @@ describe('ruleCatalogue', () => {
   it('carries the pack and its defaults', () => {
     const catalogue = ruleCatalogue(pack, []);
 
-    expect(catalogue.rulePack).toEqual({ id: 'dk-youth', version: '2026.1', description: pack.description });
+    expect(catalogue.rulePack).toEqual({ id: 'dk-youth', version: '2026.2', description: pack.description });
     expect(catalogue.defaults).toEqual({ warningLeadDays: 2, aftercareProcessingDays: 30 });
     expect(catalogue.rules.map((rule) => `${rule.ruleId}/${rule.variant}`)).toEqual(
       pack.rules.map((rule) => `${rule.ruleId}/${rule.variant}`),

@@ -4,6 +4,7 @@ import {
   isEnabled,
   type ResolvedRules,
   resolveRules,
+  rollsForward,
   type RuleDefinition,
   type RulePack,
 } from '@fristvagt/domain';
@@ -16,7 +17,7 @@ type RuleSettings = Omit<MunicipalRuleSettingsDto, 'municipality' | 'name'>;
  * catalogue says what the deciders do.
  */
 function settingsOf(rule: RuleDefinition, rules: ResolvedRules): RuleSettings {
-  const rollForward = rules.rollForward.includes(rule.ruleId);
+  const rollForward = rollsForward(rule, rules);
   return {
     applies: isEnabled(rules, rule),
     warningLeadDays: rules.warningLeadDays[rule.ruleId],

@@ -56,7 +56,7 @@ describe('RulesController', () => {
 
       expect(response.body.rulePack).toEqual({
         id: 'dk-youth',
-        version: '2026.1',
+        version: '2026.2',
         description: DK_YOUTH_PACK.description,
       });
       expect(response.body.defaults).toEqual({ warningLeadDays: 2, aftercareProcessingDays: 30 });
@@ -68,7 +68,8 @@ describe('RulesController', () => {
         titleDa: 'Netværkssamråd skal indkaldes',
         notes: null,
         basis: 'statute',
-        citation: 'Barnets lov, chapter on young offenders (netværkssamråd); section number to verify',
+        citation:
+          'Barnets lov, chapter 15 (dømte unge og unge i risiko for at begå kriminalitet, §§ 127-131); section number to verify',
         citationVerified: false,
         effective: { from: '2024-01-01', to: null },
         due: { kind: 'days-after', description: 'end of local day (trigger date + 7 days)' },
@@ -83,6 +84,34 @@ describe('RulesController', () => {
           effective: { from: '2014-10-01', to: '2023-12-31' },
         }),
       );
+    });
+
+    it('lists the new rules with their citations and dues, and AC-END as a due that is never rolled', async () => {
+      const response = await get('/v1/rules').expect(200);
+      const variants = (ruleId: string) =>
+        response.body.rules.filter((rule: { ruleId: string }) => rule.ruleId === ruleId);
+      expect(variants('UNDERRETNING-ASSESS')).toContainEqual(
+        expect.objectContaining({
+          variant: 'barnets-lov-136',
+          titleDa: 'Underretning skal vurderes',
+          due: { kind: 'hours-after', description: expect.stringContaining('+ 24 elapsed hours') },
+          effective: { from: '2024-01-01', to: null },
+        }),
+      );
+      expect(variants('BFU-COMPLETE')).toContainEqual(
+        expect.objectContaining({ variant: 'barnets-lov-20', citation: 'Barnets lov § 20, stk. 3, 1. pkt.' }),
+      );
+      expect(variants('UNGEPLAN')).toHaveLength(2);
+      expect(variants('AC-END')[0].due.description).toContain('never rolled forward');
+    });
+
+    it('reads an earlier pack version with ?version=, and refuses an unknown one naming the field', async () => {
+      const old = await get('/v1/rules?version=2026.1').expect(200);
+      expect(old.body.rulePack).toMatchObject({ version: '2026.1' });
+      expect(old.body.rules.map((rule: { ruleId: string }) => rule.ruleId)).not.toContain('BFU-COMPLETE');
+      const refused = await get('/v1/rules?version=1999.1').expect(400);
+      expect(refused.headers['content-type']).toContain('application/problem+json');
+      expect(refused.body).toMatchObject({ code: 'invalid-value', field: 'version' });
     });
 
     it("shows the caller's municipal overrides: Esbjerg switches CP-STATUS on", async () => {
@@ -130,9 +159,10 @@ describe('RulesController', () => {
         rolledDueAt: null,
         localDueDate: '2025-04-01',
         basis: 'statute',
-        citation: 'Barnets lov, chapter on young offenders (netværkssamråd); section number to verify',
+        citation:
+          'Barnets lov, chapter 15 (dømte unge og unge i risiko for at begå kriminalitet, §§ 127-131); section number to verify',
         citationVerified: false,
-        rulePack: { id: 'dk-youth', version: '2026.1' },
+        rulePack: { id: 'dk-youth', version: '2026.2' },
       });
     });
 

@@ -5,16 +5,29 @@ import {
   HttpCode,
   HttpException,
   HttpStatus,
+  Optional,
   Param,
   Post,
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { DK_YOUTH_PACK, type DomainError, dueFor, type DueForErrorCode, RULE_IDS } from '@fristvagt/domain';
+import {
+  DK_YOUTH_PACK,
+  type DomainError,
+  dueFor,
+  type DueForErrorCode,
+  findRulePack,
+  isRepresentableInstant,
+  localDateOf,
+  RULE_IDS,
+  type RulePack,
+} from '@fristvagt/domain';
 import { CurrentPrincipal, inScope, type Principal } from '../access/principal';
+import { MunicipalRuleCatalogue } from '../municipalities/municipal-rule-catalogue';
 import { API_KEY_SCHEME } from '../openapi';
 import { inputProblem } from '../problems/input-validation';
 import { ApiProblems } from '../problems/problem.dto';
+import { RuleCatalogueQueryDto } from './dto/rule-catalogue-query.dto';
 import { RuleCatalogueDto } from './dto/rule-catalogue.dto';
 import { RuleDueDto, RuleDueQueryDto, RuleDueRequestDto } from './dto/rule-due.dto';
 import { ruleCatalogue } from './rule-catalogue';
@@ -45,16 +58,34 @@ function dueProblem(error: DomainError): HttpException {
 @ApiProblems({ 401: 'unauthenticated, invalid-api-key' })
 @Controller('v1/rules')
 export class RulesController {
+  /** Municipal settings recorded at run time (municipalities module); absent: the compiled pack's only. */
+  constructor(@Optional() private readonly municipalSettings?: MunicipalRuleCatalogue) {}
+
   @Get()
   @ApiOperation({
     summary: 'The rule catalogue',
     description:
       'Every variant of every rule in the pack: basis, citation, effective period, due, warning lead, and how ' +
-      "the caller's municipalities apply it differently.",
+      "the caller's municipalities apply it differently. `version` reads an earlier version of the pack. " +
+      'The municipal settings are those in effect on `at` (default today), including those recorded through ' +
+      '`/v1/municipalities/{code}/settings`; `municipality` narrows them to one municipality.',
   })
   @ApiOkResponse({ type: RuleCatalogueDto })
-  catalogue(@CurrentPrincipal() principal: Principal): RuleCatalogueDto {
-    return ruleCatalogue(DK_YOUTH_PACK, principal.municipalities);
+  @ApiProblems({
+    400: 'invalid-value, invalid-municipality, invalid-date, unknown-field, validation-failed',
+    403: 'municipality-out-of-scope',
+  })
+  async catalogue(
+    @Query() query: RuleCatalogueQueryDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<RuleCatalogueDto> {
+    const pack = packOf(query.version);
+    const scope =
+      query.municipality === undefined
+        ? principal.municipalities
+        : [municipalityFor(principal, query.municipality) ?? query.municipality];
+    if (this.municipalSettings === undefined) return ruleCatalogue(pack, scope);
+    return ruleCatalogue(await this.municipalSettings.packAt(pack, scope, query.at), scope);
   }
 
   @Get(':ruleId/due')
@@ -74,12 +105,17 @@ export class RulesController {
     404: 'unknown-rule',
     422: 'rule-not-in-effect, instant-out-of-range',
   })
-  dueByQuery(
+  async dueByQuery(
     @Param('ruleId') ruleId: string,
     @Query() query: RuleDueQueryDto,
     @CurrentPrincipal() principal: Principal,
-  ): RuleDueDto {
-    return due(ruleId, { from: query.from, municipality: query.municipality }, principal, 'query');
+  ): Promise<RuleDueDto> {
+    return this.due(
+      ruleId,
+      { from: query.from, municipality: query.municipality, version: query.version },
+      principal,
+      'query',
+    );
   }
 
   @Post(':ruleId/due')
@@ -99,27 +135,55 @@ export class RulesController {
     404: 'unknown-rule',
     422: 'rule-not-in-effect, instant-out-of-range',
   })
-  dueByBody(
+  async dueByBody(
     @Param('ruleId') ruleId: string,
     @Body() body: RuleDueRequestDto,
     @CurrentPrincipal() principal: Principal,
-  ): RuleDueDto {
-    return due(ruleId, body, principal, 'body');
+  ): Promise<RuleDueDto> {
+    return this.due(ruleId, body, principal, 'body');
   }
+
+  /** The calculator under the settings in effect on the local date of `from`, run-time ones included. */
+  private async due(
+    ruleId: string,
+    input: Parameters<typeof due>[1],
+    principal: Principal,
+    via: 'query' | 'body',
+  ): Promise<RuleDueDto> {
+    const municipality = municipalityFor(principal, input.municipality);
+    const pack = packOf(input.version);
+    if (
+      this.municipalSettings === undefined ||
+      municipality === null ||
+      !isRepresentableInstant(input.from)
+    ) {
+      return due(ruleId, input, principal, via);
+    }
+    const settled = await this.municipalSettings.packAt(pack, [municipality], localDateOf(input.from));
+    return due(ruleId, input, principal, via, settled);
+  }
+}
+
+/** The pack at `version` (validated against RULE_PACKS by the DTO), or the current one. */
+function packOf(version: string | undefined): RulePack {
+  return findRulePack(version) ?? DK_YOUTH_PACK;
 }
 
 /** The calculator both routes run; a GET that needs a birth date is told where to send it. */
 function due(
   ruleId: string,
-  input: { readonly from: string; readonly municipality?: string; readonly birthDate?: string },
+  input: {
+    readonly from: string;
+    readonly municipality?: string;
+    readonly birthDate?: string;
+    readonly version?: string;
+  },
   principal: Principal,
   via: 'query' | 'body',
+  pack: RulePack = packOf(input.version),
 ): RuleDueDto {
   const municipality = municipalityFor(principal, input.municipality);
-  const result = dueFor(
-    { ruleId, from: input.from, municipality, birthDate: input.birthDate },
-    DK_YOUTH_PACK,
-  );
+  const result = dueFor({ ruleId, from: input.from, municipality, birthDate: input.birthDate }, pack);
   if (!result.ok) {
     const error =
       result.error.code === 'birth-date-required' && via === 'query'

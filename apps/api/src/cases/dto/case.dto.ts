@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { ObligationState, OpenedCaseState } from '@fristvagt/domain';
-import { OpenedObligationView } from './outcome.dto';
+import { FactRefView, OpenedObligationView, SupersededView } from './outcome.dto';
 
 export class PersonView {
   @ApiProperty({
@@ -29,6 +29,13 @@ export class ObligationView extends OpenedObligationView {
   fulfilledAt!: string | null;
   @ApiProperty({ nullable: true, type: Boolean })
   onTime!: boolean | null;
+  @ApiProperty({
+    type: FactRefView,
+    nullable: true,
+    description:
+      'Cancelled as superseded-by-late-fact: the fact posted late that showed it should not have opened.',
+  })
+  supersededBy!: FactRefView | null;
 }
 
 export class ObligationsView {
@@ -36,6 +43,13 @@ export class ObligationsView {
   open!: ObligationView[];
   @ApiProperty({ type: [ObligationView], description: 'Fulfilled, cancelled or waived.' })
   closed!: ObligationView[];
+  @ApiProperty({
+    type: [SupersededView],
+    description:
+      'What facts posted late changed: each obligation cancelled as superseded-by-late-fact, with the ' +
+      'obligations opened in its place.',
+  })
+  superseded!: SupersededView[];
 }
 
 /** A case as it stands: who (masked), where, what has happened, and every obligation with its state. */
@@ -62,6 +76,18 @@ export class CaseView {
   aftercareRequests!: OpenedCaseState['aftercareRequests'];
   @ApiProperty({ type: Object })
   aftercare!: OpenedCaseState['aftercare'];
+  @ApiProperty({
+    example: { 'underretning-1': { receivedAt: '2026-03-28T12:00:00.000Z', assessedAt: null } },
+    description: 'Notifications of concern (underretninger) by id.',
+  })
+  notificationsOfConcern!: OpenedCaseState['notifications'];
+  @ApiProperty({
+    example: {
+      'bfu-1': { startedAt: '2026-03-28T13:00:00.000Z', preliminaryAssessmentAt: null, completedAt: null },
+    },
+    description: 'Child welfare investigations (børnefaglige undersøgelser) by id.',
+  })
+  investigations!: OpenedCaseState['investigations'];
   @ApiProperty({ type: ObligationsView })
   obligations!: ObligationsView;
 }

@@ -8,7 +8,10 @@ import type {
   ObligationNotOpened,
   ObligationOpened,
   ObligationWaived,
+  FactRef,
+  Subject,
 } from '@fristvagt/domain';
+import { SUPERSEDED_BY_LATE_FACT } from '@fristvagt/domain';
 import { formatPosition, type Position, type RecordedEvent } from '@fristvagt/event-store';
 import { toDomainEvent } from '@fristvagt/case-commands';
 
@@ -17,6 +20,23 @@ export class SubjectView {
   kind!: string;
   @ApiProperty({ example: 'pol-2026-0042' })
   id!: string;
+}
+
+export class FactRefView {
+  @ApiProperty({ example: 'CouncilHeld' })
+  type!: string;
+  @ApiProperty({ example: 'council-1@2026-03-03T10:00:00.000Z', description: 'Stable across replays.' })
+  key!: string;
+}
+
+export class EarlierFactView extends FactRefView {
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The case it was recorded on: this one or another of the youth.',
+  })
+  caseId!: string;
+  @ApiProperty({ example: '2026-03-03T10:00:00.000Z' })
+  occurredAt!: string;
 }
 
 export class OpenedObligationView {
@@ -51,6 +71,58 @@ export class OpenedObligationView {
   citation!: string;
   @ApiProperty({ example: { id: 'dk-youth', version: '2026.1' } })
   rulePack!: { id: string; version: string };
+  @ApiPropertyOptional({
+    type: EarlierFactView,
+    description:
+      'The earlier fact the rule looked at, perhaps in another case of the same youth in the municipality ' +
+      '(NSR-REOFFENCE: the council held within the year).',
+  })
+  refersTo?: EarlierFactView;
+  @ApiPropertyOptional({
+    type: FactRefView,
+    description:
+      'Present when opened because a fact posted late changed what its trigger should have opened.',
+  })
+  lateFact?: FactRefView;
+}
+
+/** An obligation cancelled as `superseded-by-late-fact`, and what the late fact opened in its place. */
+export class SupersededView {
+  @ApiProperty({ example: 'NSR-CONVENE:documentation:pol-2026-0042' })
+  obligationId!: string;
+  @ApiProperty({ nullable: true, example: 'NSR-CONVENE' })
+  ruleId!: string | null;
+  @ApiProperty({
+    type: FactRefView,
+    description: 'The fact posted late that showed it should not have opened.',
+  })
+  lateFact!: FactRefView;
+  @ApiProperty({
+    type: [String],
+    example: ['NSR-REOFFENCE:documentation:pol-2026-0042'],
+    description: 'Obligations the late fact opened for the same subject instead.',
+  })
+  replacedBy!: string[];
+}
+
+/** Supersessions, from the cancelled obligations and those the same late facts opened. */
+export function supersededViews(
+  cancelled: ReadonlyArray<{
+    obligationId: string;
+    ruleId: string | null;
+    subject: string;
+    lateFact: FactRef;
+  }>,
+  opened: ReadonlyArray<{ obligationId: string; subject: string; lateFact: FactRef | null }>,
+): SupersededView[] {
+  return cancelled.map((old) => ({
+    obligationId: old.obligationId,
+    ruleId: old.ruleId,
+    lateFact: { type: old.lateFact.type, key: old.lateFact.key },
+    replacedBy: opened
+      .filter((o) => o.subject === old.subject && o.lateFact?.key === old.lateFact.key)
+      .map((o) => o.obligationId),
+  }));
 }
 
 export class ClosedObligationView {
@@ -93,6 +165,13 @@ export class ObligationChangesView {
     description: 'Rules the fact could have triggered but that do not apply.',
   })
   notOpened!: NotOpenedView[];
+  @ApiProperty({
+    type: [SupersededView],
+    description:
+      'Obligations a fact posted late showed should never have opened (they are in `cancelled` too, with ' +
+      'reason superseded-by-late-fact), each with what was opened in its place (in `opened`).',
+  })
+  superseded!: SupersededView[];
 }
 
 export class AppendedEventView {
@@ -149,6 +228,7 @@ export function commandOutcome(
     cancelled: [],
     waived: [],
     notOpened: [],
+    superseded: [],
   };
   const openedHere = appended
     .map(toDomainEvent)
@@ -181,6 +261,28 @@ export function commandOutcome(
         break;
     }
   }
+  changes.superseded = supersededViews(
+    appended
+      .map(toDomainEvent)
+      .filter(
+        (event): event is ObligationCancelled =>
+          event.type === 'ObligationCancelled' && event.data.reason === SUPERSEDED_BY_LATE_FACT,
+      )
+      .map(({ data }) => {
+        const known = before.obligations[data.obligationId];
+        return {
+          obligationId: data.obligationId,
+          ruleId: ruleOf(data.obligationId).ruleId,
+          subject: known === undefined ? '' : subjectKey(known.subject),
+          lateFact: data.by,
+        };
+      }),
+    openedHere.map(({ data }) => ({
+      obligationId: data.obligationId,
+      subject: subjectKey(data.subject),
+      lateFact: data.lateFact ?? null,
+    })),
+  );
   const last = appended[appended.length - 1];
   return {
     caseId,
@@ -211,7 +313,13 @@ function openedView({ data }: ObligationOpened): OpenedObligationView {
     basis: data.basis,
     citation: data.citation,
     rulePack: data.rulePack,
+    ...(data.refersTo !== undefined && { refersTo: { ...data.refersTo } }),
+    ...(data.lateFact !== undefined && { lateFact: { ...data.lateFact } }),
   };
+}
+
+export function subjectKey(subject: Subject): string {
+  return `${subject.kind}:${subject.id}`;
 }
 
 type RuleAndDue = Pick<ClosedObligationView, 'ruleId' | 'dueAt'>;

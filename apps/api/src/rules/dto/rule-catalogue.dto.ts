@@ -23,6 +23,8 @@ const DUE_KINDS = Object.keys({
   'before-measure-start': true,
   'follow-up-interval': true,
   'every-months-from-start': true,
+  'hours-after': true,
+  'months-after-later-of-birthday': true,
   none: true,
 } satisfies Record<DueComputation['kind'], true>);
 const EXTRA_DAYS = Object.keys(EXTRA_NON_WORKING_DAYS);
@@ -32,7 +34,7 @@ export class RulePackRefDto {
   @ApiProperty({ example: 'dk-youth' })
   id!: string;
 
-  @ApiProperty({ description: 'Recorded on every obligation the pack produced.', example: '2026.1' })
+  @ApiProperty({ description: 'Recorded on every obligation the pack produced.', example: '2026.2' })
   version!: string;
 }
 

@@ -1,11 +1,26 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDefined, IsOptional, ValidateBy } from 'class-validator';
-import { type Basis, RULE_IDS, type RuleDue, type RuleId } from '@fristvagt/domain';
+import { IsDefined, IsIn, IsOptional, ValidateBy } from 'class-validator';
+import { type Basis, RULE_IDS, RULE_PACKS, type RuleDue, type RuleId } from '@fristvagt/domain';
 import { IsKommunekode, IsLocalDate, IsUtcInstant } from '../../cases/dto/validators';
 import { BASES, RulePackRefDto } from './rule-catalogue.dto';
 
-/** What both forms of the due calculator take: the trigger's instant and the municipality. */
-class RuleDueTriggerDto {
+const PACK_VERSIONS = RULE_PACKS.map((pack) => pack.version);
+
+/** Which version of the rule pack to read; the current one when absent. */
+export class RulePackVersionQueryDto {
+  @ApiPropertyOptional({
+    description:
+      'A version of the rule pack (the obligations of a case name the version that opened them). Default: the current one.',
+    enum: PACK_VERSIONS,
+    example: PACK_VERSIONS[0],
+  })
+  @IsOptional()
+  @IsIn(PACK_VERSIONS)
+  version?: string;
+}
+
+/** What both forms of the due calculator take: the trigger's instant, the municipality and the pack version. */
+class RuleDueTriggerDto extends RulePackVersionQueryDto {
   @ApiProperty({
     description:
       'When the triggering fact happened, ISO-8601 UTC ending in Z. Its local date picks the variant.',
@@ -52,7 +67,8 @@ export class RuleDueQueryDto extends RuleDueTriggerDto {
 /** `POST /v1/rules/{ruleId}/due`: the same inputs, in a body, so a birth date never reaches a URL. */
 export class RuleDueRequestDto extends RuleDueTriggerDto {
   @ApiPropertyOptional({
-    description: "The youth's birth date, for the rules counted from a birthday (AC-ASSESS, AC-END).",
+    description:
+      "The youth's birth date, for the rules counted from a birthday (AC-ASSESS, AC-END, UNGEPLAN).",
     format: 'date',
     example: '2010-08-31',
   })
