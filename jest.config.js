@@ -37,6 +37,8 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // Scans every response and log line of the apps a test file starts for CPR numbers (issue 12).
+      setupFilesAfterEnv: ['<rootDir>/test/support/cpr-scan.ts'],
       slowTestThreshold: 30,
     },
   ],

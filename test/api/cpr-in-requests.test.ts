@@ -93,6 +93,32 @@ describe('CPR numbers in paths, queries and free text (PostgreSQL)', () => {
     expect(await api.eventCount()).toBe(before);
   });
 
+  it.each(WRITTEN)(
+    'refuses %j sent as the NAME of a query parameter or a body field without repeating it',
+    async (written) => {
+      const before = await api.eventCount();
+      const query = await api.http
+        .get(`/v1/obligations?${encodeURIComponent(written)}=1`)
+        .set('Authorization', `Bearer ${token}`);
+      expect(refusalOf(query)).toMatchObject({ status: 400, code: 'unknown-field' });
+      expect(query.text).not.toMatch(LEAK);
+
+      const body = await api.http
+        .post(`/v1/cases/${caseId}/police-notifications/pol-1/target-group-assessments`)
+        .set('Authorization', `Bearer ${token}`)
+        .set('Idempotency-Key', `assess-name-${++keys}`)
+        .send({
+          inTargetGroup: false,
+          reasoning: 'Ikke mistænkt',
+          occurredAt: '2026-03-21T10:00:00Z',
+          [written]: 1,
+        });
+      expect(refusalOf(body)).toMatchObject({ status: 400, code: 'unknown-field' });
+      expect(body.text).not.toMatch(LEAK);
+      expect(await api.eventCount()).toBe(before);
+    },
+  );
+
   it('accepts ordinary Danish text with dates and phone numbers', async () => {
     const response = await api.http
       .post(`/v1/cases/${caseId}/police-notifications/pol-1/target-group-assessments`)

@@ -1,5 +1,6 @@
+import { connect } from 'node:net';
 import type { Response } from 'supertest';
-import { OFFENCE_CATEGORIES } from '@fristvagt/domain';
+import { OFFENCE_CATEGORIES, RULE_IDS } from '@fristvagt/domain';
 import {
   API_KEY_INDEX_STREAM,
   API_KEY_STREAM_PREFIX,
@@ -876,6 +877,8 @@ function generate(
                   : variant === 'auditor'
                     ? `Bearer ${keys.auditor}`
                     : `Bearer ${endpoint.role === 'supervisor' ? keys.integration : keys.supervisor}`;
+        // An auditor states a purpose with every read (issue 13), so that the role is what is tested here.
+        if (variant === 'auditor') headers['X-Audit-Purpose'] = 'Fuzz test of roles';
         const forbidden = variant === 'wrong role' || variant === 'auditor';
         // Every role may look up; an auditor's or supervisor's lookup is only refused when the body is too.
         if (endpoint.kind === 'lookup' && forbidden) {
@@ -1138,5 +1141,786 @@ describe('requests that were once answered with 500', () => {
   it('answers free text with a lone surrogate without a 500', async () => {
     const response = await endPlacementWith('"returned home \\ud800"', 'surrogate');
     expect(response.status).toBeLessThan(500);
+  });
+});
+
+// ---------------------------------------------------------------- dates
+
+/**
+ * Issue 12, point 1, generated: every date field of every command, the birth date a CPR number encodes and
+ * the due calculator, with dates no case system should send. Whatever is sent, the answer is never a 5xx, a
+ * refusal is problem+json with a stable code, and a refused request stores nothing (counted around each).
+ */
+describe('implausible dates, generated', () => {
+  const DATE_REQUESTS = 640;
+  /** The youth of the fuzzed case is born 2010-03-01; its facts are dated 2026-03-20 to 2026-03-24. */
+  const BIRTH = '2010-03-01';
+
+  interface DateValue {
+    readonly value: string;
+    /** Refused as a fact's date; otherwise it may be accepted (the edge of the skew, an earlier date). */
+    readonly refused: boolean;
+    /** No instant or date at all, or one whose dues fall after 9999: refused by the due calculator too. */
+    readonly invalid: boolean;
+  }
+  const refused = (value: string): DateValue => ({ value, refused: true, invalid: false });
+  const invalid = (value: string): DateValue => ({ value, refused: true, invalid: true });
+  const either = (value: string): DateValue => ({ value, refused: false, invalid: false });
+
+  const INSTANTS: readonly DateValue[] = [
+    refused('0001-01-01T00:00:00Z'),
+    invalid('0000-01-01T00:00:00Z'),
+    invalid('-000001-01-01T00:00:00Z'),
+    refused('1899-12-31T23:59:59Z'),
+    refused('1970-01-01T00:00:00Z'),
+    invalid('9999-12-31T23:59:59Z'),
+    invalid('9999-12-31T23:30:00Z'),
+    invalid('+275760-09-13T00:00:00Z'),
+    invalid('10000-01-01T00:00:00Z'),
+    invalid('10000-01-01'),
+    refused('2999-01-01T00:00:00Z'),
+    refused('2099-03-25T12:00:00Z'),
+    refused('2027-03-25T12:00:00Z'),
+    refused('2026-03-26T12:00:00Z'),
+    // The clock-skew tolerance is 5 minutes: one second past it.
+    refused('2026-03-25T12:05:01Z'),
+    either('2026-03-25T12:05:00Z'),
+    either('2026-03-25T12:00:00Z'),
+    // Before the birth of both youths (2009-05-17 and 2010-03-01); then the local date of the later birth.
+    refused('2009-05-16T10:00:00Z'),
+    either('2010-02-28T23:30:00Z'),
+    invalid('2025-02-29T10:00:00Z'),
+    invalid('2024-13-01T10:00:00Z'),
+    invalid('2024-02-30T10:00:00Z'),
+    invalid('2026-03-25T10:00:00+14:00'),
+    invalid('2026-03-25T10:00:00-12:00'),
+    invalid('2026-03-25T10:00:00+00:00'),
+    invalid('2026-03-25T10:00:00-00:00'),
+    invalid('2016-12-31T23:59:60Z'),
+    invalid('2026-03-24T23:59:60Z'),
+    invalid('2026-03-24T24:00:00Z'),
+    either('2026-03-24T23:59:59.999Z'),
+    // Before the case's own facts: accepted or refused as preceding its cause, by endpoint.
+    either('2026-03-20T09:00:00Z'),
+    either('2026-03-21T09:00:00Z'),
+    either('2026-03-22T09:00:00Z'),
+  ];
+
+  const LOCAL_DATES: readonly DateValue[] = [
+    either('0001-01-01'),
+    either('1899-12-31'),
+    either('9999-12-31'),
+    either('2999-01-01'),
+    either('2026-03-19'),
+    either('2024-02-29'),
+    invalid('10000-01-01'),
+    invalid('+275760-09-13'),
+    invalid('+002026-03-30'),
+    invalid('2025-02-29'),
+    invalid('2024-13-01'),
+    invalid('2024-02-30'),
+    invalid('2026-03-30T00:00:00Z'),
+    invalid('2026-03-30T23:59:60Z'),
+  ];
+
+  /** CPR numbers whose birth dates are odd: 1858-1899 (7th digit 5-8), the future, and invalid days. */
+  const BIRTH_CPRS: readonly DateValue[] = [
+    refused(cprFor('2030-01-01')),
+    refused(cprFor('2036-12-31')),
+    either('0101995123'),
+    either('3112585123'),
+    either('0101374123'),
+    either(cprFor('2008-06-15')),
+    refused('2902254123'),
+    refused('3104104123'),
+  ];
+
+  type DateKind = 'instant' | 'local-date' | 'birth' | 'cause' | 'rule-body' | 'rule-query';
+
+  interface DateRequest {
+    readonly n: number;
+    readonly kind: DateKind;
+    readonly method: 'GET' | 'POST';
+    readonly role: 'integration' | 'supervisor';
+    readonly path: string;
+    readonly body: Record<string, unknown> | undefined;
+    readonly refused: boolean;
+    readonly what: string;
+  }
+
+  /** A fact that answers another, dated before it (the setup below records the earlier facts). */
+  const CAUSES: ReadonlyArray<{
+    path: string;
+    body: Record<string, unknown>;
+    refused: boolean;
+    what: string;
+  }> = [
+    {
+      path: 'network-council/convocations',
+      body: {
+        councilId: 'council-early',
+        documentationId: 'pol-1',
+        invitees: [{ role: 'youth' }],
+        meetingDate: '2026-03-30',
+      },
+      refused: true,
+      what: 'convocation before the notification it answers',
+    },
+    {
+      path: 'network-council/council-1/held',
+      body: { participants: [{ role: 'youth' }], agreements: [] },
+      refused: true,
+      what: 'council held before its convocation',
+    },
+    {
+      path: 'contact-person/measure-1/start',
+      body: {},
+      refused: true,
+      what: 'contact person started before the decision',
+    },
+    {
+      path: 'placements/placement-1/end',
+      body: {},
+      refused: true,
+      what: 'placement ended before it started',
+    },
+  ];
+
+  function generateDates(seed: number, count: number, caseId: string): DateRequest[] {
+    const random = seededRandom(seed);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+    const kinds: readonly DateKind[] = [
+      'instant',
+      'instant',
+      'instant',
+      'local-date',
+      'birth',
+      'cause',
+      'rule-body',
+      'rule-query',
+    ];
+    // A transfer would take the case out of the key's scope, and every later request with it.
+    const caseEndpoints = ENDPOINTS.filter((e) => e.kind === 'case' && e.name !== 'transfer');
+    const withLocalDate = ENDPOINTS.filter((e) => e.fields.some((f) => f.kind === 'date'));
+    const pathOf = (endpoint: Endpoint) =>
+      endpoint.path.replace(/:([A-Za-z]+)/g, (_m, name: string) =>
+        name === 'caseId'
+          ? caseId
+          : ({
+              placementId: 'placement-1',
+              obligationId: 'NSR-CONVENE:pol-1',
+              documentationId: 'pol-1',
+              councilId: 'council-1',
+              measureId: 'measure-1',
+              aftercareId: 'aftercare-1',
+            }[name] ?? `${name}-1`),
+      );
+    // A body the fuzzed case would take, so that the date decides: fresh ids for what a command creates, the
+    // case's police documentation for what answers one, and no other optional reference.
+    const bodyOf = (endpoint: Endpoint, n: number): Record<string, unknown> =>
+      Object.fromEntries(
+        endpoint.fields
+          .filter((field) => field.required || field.kind !== 'id' || field.name === 'documentationId')
+          .map((field) => [
+            field.name,
+            field.kind !== 'id'
+              ? structuredClone(field.valid)
+              : field.required
+                ? `${field.name}-d${n}`
+                : 'pol-1',
+          ]),
+      );
+
+    const requests: DateRequest[] = [];
+    for (let n = 0; n < count; n++) {
+      const kind = pick(kinds);
+      switch (kind) {
+        case 'instant': {
+          const endpoint = pick([...caseEndpoints, ENDPOINTS[0]]);
+          const date = pick(INSTANTS);
+          const body = { ...bodyOf(endpoint, n), occurredAt: date.value };
+          requests.push({
+            n,
+            kind,
+            method: 'POST',
+            role: endpoint.role,
+            path: endpoint.kind === 'open' ? endpoint.path : pathOf(endpoint),
+            body,
+            refused: date.refused,
+            what: `${endpoint.name} occurredAt=${date.value}`,
+          });
+          break;
+        }
+        case 'local-date': {
+          const endpoint = pick(withLocalDate);
+          const field = endpoint.fields.find((f) => f.kind === 'date')!;
+          const date = pick(LOCAL_DATES);
+          requests.push({
+            n,
+            kind,
+            method: 'POST',
+            role: endpoint.role,
+            path: pathOf(endpoint),
+            body: { ...bodyOf(endpoint, n), [field.name]: date.value },
+            // A meeting is planned at most a year ahead (issue 12: `meetingDate: 2999-01-01` is refused).
+            refused:
+              date.refused ||
+              (field.name === 'meetingDate' && (date.value > '2027-03-24' || date.value < '2026-03-20')),
+            what: `${endpoint.name} ${field.name}=${date.value}`,
+          });
+          break;
+        }
+        case 'birth': {
+          const cpr = pick(BIRTH_CPRS);
+          const occurred = pick(INSTANTS.filter((i) => !i.refused));
+          requests.push({
+            n,
+            kind,
+            method: 'POST',
+            role: 'integration',
+            path: '/v1/cases',
+            body: { cpr: cpr.value, municipality: '461', occurredAt: occurred.value },
+            refused: cpr.refused,
+            what: `open case, CPR born ${cpr.value.slice(0, 6)}, occurredAt=${occurred.value}`,
+          });
+          break;
+        }
+        case 'cause': {
+          const cause = pick(CAUSES);
+          const occurred = pick(['2026-03-19T10:00:00Z', '2026-03-20T11:00:00Z', '2026-03-21T09:59:59Z']);
+          requests.push({
+            n,
+            kind,
+            method: 'POST',
+            role: 'integration',
+            path: `/v1/cases/${caseId}/${cause.path}`,
+            body: { ...cause.body, occurredAt: occurred },
+            refused: cause.refused,
+            what: `${cause.what}, occurredAt=${occurred}`,
+          });
+          break;
+        }
+        case 'rule-body': {
+          const from = pick(INSTANTS);
+          const birthDate = pick([undefined, either(BIRTH), either('2008-06-15'), ...LOCAL_DATES]);
+          const rule = pick([...RULE_IDS, 'NO-SUCH-RULE']);
+          requests.push({
+            n,
+            kind,
+            method: 'POST',
+            role: 'integration',
+            path: `/v1/rules/${rule}/due`,
+            body: {
+              from: from.value,
+              ...(birthDate !== undefined && { birthDate: birthDate.value }),
+              municipality: '461',
+            },
+            refused: from.invalid || birthDate?.invalid === true,
+            what: `due ${rule} from=${from.value} birthDate=${birthDate?.value ?? '-'}`,
+          });
+          break;
+        }
+        case 'rule-query': {
+          if (random() < 0.25) {
+            // The catalogue as it stood on a date.
+            const at = pick(LOCAL_DATES);
+            requests.push({
+              n,
+              kind,
+              method: 'GET',
+              role: 'integration',
+              path: `/v1/rules?at=${encodeURIComponent(at.value)}`,
+              body: undefined,
+              refused: at.invalid,
+              what: `catalogue ?at=${at.value}`,
+            });
+            break;
+          }
+          const from = pick(INSTANTS);
+          const rule = pick([...RULE_IDS, 'NO-SUCH-RULE']);
+          requests.push({
+            n,
+            kind,
+            method: 'GET',
+            role: 'integration',
+            path: `/v1/rules/${rule}/due?from=${encodeURIComponent(from.value)}`,
+            body: undefined,
+            refused: from.invalid,
+            what: `due ${rule} ?from=${from.value}`,
+          });
+          break;
+        }
+      }
+    }
+    return requests;
+  }
+
+  let api: TestApi;
+  let token: string;
+  let supervisorToken: string;
+  let caseId: string;
+
+  beforeAll(async () => {
+    api = await startTestApi({ now: NOW });
+    token = await api.key('integration', ['461']);
+    supervisorToken = await api.key('supervisor', ['461']);
+    const post = async (path: string, body: object, key: string) => {
+      const response = await api.http
+        .post(path)
+        .set('Authorization', `Bearer ${token}`)
+        .set('Idempotency-Key', key)
+        .send(body);
+      expect({ path, status: response.status, detail: response.body.detail }).toEqual({
+        path,
+        status: 201,
+        detail: undefined,
+      });
+      return response;
+    };
+    const opened = await post(
+      '/v1/cases',
+      { cpr: cprFor(BIRTH), municipality: '461', occurredAt: '2026-03-20T10:00:00Z' },
+      'dates-open',
+    );
+    caseId = opened.body.caseId;
+    const at = (path: string) => `/v1/cases/${caseId}/${path}`;
+    await post(at('placements'), { placementId: 'placement-1', occurredAt: '2026-03-21T10:00:00Z' }, 'd-1');
+    await post(
+      at('police-notifications'),
+      {
+        documentationId: 'pol-1',
+        kind: 'interview-invitation',
+        offenceCategories: ['robbery'],
+        occurredAt: '2026-03-22T10:00:00Z',
+      },
+      'd-2',
+    );
+    await post(
+      at('network-council/convocations'),
+      {
+        councilId: 'council-1',
+        documentationId: 'pol-1',
+        invitees: [{ role: 'youth' }],
+        meetingDate: '2026-03-30',
+        occurredAt: '2026-03-23T10:00:00Z',
+      },
+      'd-3',
+    );
+    await post(
+      at('contact-person/decisions'),
+      { measureId: 'measure-1', occurredAt: '2026-03-23T10:00:00Z' },
+      'd-4',
+    );
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it(`answers ${DATE_REQUESTS} requests with implausible dates without a 5xx, and stores nothing it refuses`, async () => {
+    const requests = generateDates(SEED, DATE_REQUESTS, caseId);
+    const problems: string[] = [];
+    const counts = new Map<string, number>();
+    for (const request of requests) {
+      const before = await api.eventCount();
+      let call = request.method === 'GET' ? api.http.get(request.path) : api.http.post(request.path);
+      call = call
+        .set('Authorization', `Bearer ${request.role === 'supervisor' ? supervisorToken : token}`)
+        .set('Idempotency-Key', `dates-fuzz-${SEED}-${request.n}`);
+      const response = request.body === undefined ? await call : await call.send(request.body);
+      const after = await api.eventCount();
+      const answer = `${response.status} ${String(response.body?.code ?? '-')}`;
+      counts.set(`${answer} (${request.kind})`, (counts.get(`${answer} (${request.kind})`) ?? 0) + 1);
+      const fault =
+        response.status >= 500
+          ? 'a 5xx'
+          : response.status < 300
+            ? request.refused
+              ? 'accepted'
+              : undefined
+            : !isProblemJson(response)
+              ? `content-type ${String(response.headers['content-type'])}`
+              : typeof response.body.code !== 'string' || !/^[a-z][a-z0-9-]*$/.test(response.body.code)
+                ? `code ${JSON.stringify(response.body.code)}`
+                : response.body.status !== response.status
+                  ? `problem status ${String(response.body.status)}`
+                  : after !== before
+                    ? `refused, yet ${after - before} event(s) stored`
+                    : undefined;
+      if (fault !== undefined) {
+        problems.push(
+          `#${request.n} [${request.kind}] ${request.method} ${request.what}\n    → ${answer} ${truncate(response.text, 200)}: ${fault}`,
+        );
+      }
+    }
+    const errors = api
+      .logs()
+      .split('\n')
+      .filter((line) => line.includes('"level":"error"') || line.includes('"level":"fatal"'));
+    problems.push(...errors.slice(0, 5).map((line) => `error logged: ${truncate(line, 400)}`));
+    const kinds = new Set(requests.map((request) => request.kind));
+    if (kinds.size !== 6) problems.push(`kinds covered: ${[...kinds].join(', ')}`);
+    if (problems.length > 0) {
+      const shown = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `  ${v}  ${k}`);
+      throw new Error(
+        `${problems.length} problem(s) with seed ${SEED} (rerun with FUZZ_SEED=${SEED}):\n` +
+          `${problems.slice(0, 30).join('\n')}\n\n(status, code) of ${requests.length} answers:\n${shown.join('\n')}`,
+      );
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------- framing, over raw sockets
+
+/** One HTTP response read off a socket. */
+interface RawAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** The responses in `raw`, in order; what cannot be read as one ends the list. */
+function parseResponses(raw: Buffer): RawAnswer[] {
+  const answers: RawAnswer[] = [];
+  let at = 0;
+  while (at < raw.length) {
+    const headEnd = raw.indexOf('\r\n\r\n', at);
+    if (headEnd < 0) break;
+    const [statusLine, ...headerLines] = raw.subarray(at, headEnd).toString('latin1').split('\r\n');
+    const status = /^HTTP\/1\.[01] (\d{3})/.exec(statusLine);
+    if (status === null) break;
+    const headers = Object.fromEntries(
+      headerLines.map((line) => {
+        const colon = line.indexOf(':');
+        return [line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()];
+      }),
+    );
+    let bodyStart = headEnd + 4;
+    let body: Buffer;
+    if (/chunked/i.test(headers['transfer-encoding'] ?? '')) {
+      const parts: Buffer[] = [];
+      for (;;) {
+        const lineEnd = raw.indexOf('\r\n', bodyStart);
+        const size = parseInt(raw.subarray(bodyStart, lineEnd).toString('latin1'), 16);
+        bodyStart = lineEnd + 2;
+        if (!(size > 0)) {
+          bodyStart += 2;
+          break;
+        }
+        parts.push(raw.subarray(bodyStart, bodyStart + size));
+        bodyStart += size + 2;
+      }
+      body = Buffer.concat(parts);
+    } else {
+      const length = Number(headers['content-length'] ?? 0);
+      body = raw.subarray(bodyStart, bodyStart + length);
+      bodyStart += length;
+    }
+    answers.push({ status: Number(status[1]), headers, body: body.toString('utf8') });
+    at = bodyStart;
+  }
+  return answers;
+}
+
+/**
+ * Writes `parts` to a new connection (a pause between them), then half-closes it, hangs up or waits, and
+ * reads what comes back until the server closes the connection or stays silent for `quietMs`.
+ */
+function rawExchange(
+  port: number,
+  parts: ReadonlyArray<string | Buffer>,
+  then: 'wait' | 'half-close' | 'hang-up',
+  quietMs = 1_500,
+): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const received: Buffer[] = [];
+    const socket = connect(port, '127.0.0.1');
+    let quiet: NodeJS.Timeout | undefined;
+    const done = () => {
+      clearTimeout(quiet);
+      socket.destroy();
+      resolve(Buffer.concat(received));
+    };
+    const waitQuietly = () => {
+      clearTimeout(quiet);
+      quiet = setTimeout(done, quietMs);
+    };
+    socket.on('data', (chunk: Buffer) => {
+      received.push(chunk);
+      waitQuietly();
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', done);
+    socket.on('connect', async () => {
+      for (const [i, part] of parts.entries()) {
+        if (i > 0) await new Promise((r) => setTimeout(r, 20));
+        if (!socket.destroyed) socket.write(part);
+      }
+      if (then === 'half-close') socket.end();
+      if (then === 'hang-up') setTimeout(done, 50);
+      else waitQuietly();
+    });
+  });
+}
+
+describe('broken HTTP framing, over raw sockets', () => {
+  let api: TestApi;
+  let token: string;
+  let caseId: string;
+  let port: number;
+
+  beforeAll(async () => {
+    api = await startTestApi({ now: NOW });
+    token = await api.key('integration', ['461']);
+    const opened = await api.http
+      .post('/v1/cases')
+      .set('Authorization', `Bearer ${token}`)
+      .set('Idempotency-Key', 'framing-setup')
+      .send({ cpr: cprFor('2010-03-01'), municipality: '461', occurredAt: '2026-03-20T10:00:00Z' });
+    expect(opened.status).toBe(201);
+    caseId = opened.body.caseId;
+    port = Number(new URL(api.running.url).port);
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  let keys = 0;
+  /** A valid command, so that any framing the server wrongly accepted would be stored and seen. */
+  const command = (placementId = `framed-${++keys}`) =>
+    JSON.stringify({ placementId, occurredAt: OCCURRED_AT });
+  /** The request head of that command, lines joined by `eol`, without the blank line that ends it. */
+  const head = (extra: readonly string[], eol = '\r\n', target = `/v1/cases/${caseId}/placements`) =>
+    [
+      `POST ${target} HTTP/1.1`,
+      'Host: 127.0.0.1',
+      `Authorization: Bearer ${token}`,
+      `Idempotency-Key: framing-${++keys}`,
+      'Content-Type: application/json',
+      ...extra,
+    ].join(eol);
+  const withLength = (body: string | Buffer, extra: readonly string[] = []) =>
+    `${head([`Content-Length: ${Buffer.byteLength(body)}`, ...extra])}\r\n\r\n`;
+  const chunked = (body: string) => `${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`;
+  const latin1Body = Buffer.from(`{"placementId":"S\xf8ren-1","occurredAt":"${OCCURRED_AT}"}`, 'latin1');
+  const body = command();
+  const unknownField = JSON.stringify({ ...(JSON.parse(body) as object), extra: 1 });
+  const short = body.slice(0, 20);
+
+  interface FramingCase {
+    readonly name: string;
+    readonly parts: () => ReadonlyArray<string | Buffer>;
+    readonly then?: 'wait' | 'half-close' | 'hang-up';
+    /** How many answers must come back at least (0: the client hung up, or the server may just close). */
+    readonly answers: number;
+    readonly status?: readonly number[];
+  }
+
+  const CASES: readonly FramingCase[] = [
+    {
+      name: 'Content-Length together with Transfer-Encoding: chunked',
+      parts: () => [
+        `${head([`Content-Length: ${body.length}`, 'Transfer-Encoding: chunked'])}\r\n\r\n${chunked(body)}`,
+      ],
+      answers: 1,
+      status: [400],
+    },
+    {
+      name: 'a header line without a colon',
+      parts: () => [`${head(['X-Broken header line', `Content-Length: ${body.length}`])}\r\n\r\n${body}`],
+      answers: 1,
+      status: [400],
+    },
+    {
+      name: 'bare LF line endings',
+      parts: () => [`${head([`Content-Length: ${body.length}`], '\n')}\n\n${body}`],
+      answers: 1,
+      status: [400],
+    },
+    {
+      name: 'a 20 kB URL',
+      parts: () => [
+        `${head(['Content-Length: 2'], '\r\n', `/v1/cases/${caseId}/placements?x=${'a'.repeat(20_000)}`)}\r\n\r\n{}`,
+      ],
+      answers: 1,
+      status: [414, 431],
+    },
+    {
+      name: 'a 40 kB header',
+      parts: () => [withLength(body, [`X-Padding: ${'p'.repeat(40_000)}`]) + body],
+      answers: 1,
+      status: [431],
+    },
+    {
+      name: 'a body shorter than its Content-Length, then a half-close',
+      parts: () => [`${head([`Content-Length: ${body.length}`])}\r\n\r\n${short}`],
+      then: 'half-close',
+      answers: 0,
+    },
+    {
+      name: 'a body longer than its Content-Length (the rest read as a second request)',
+      parts: () => [`${head([`Content-Length: ${short.length}`])}\r\n\r\n${body}`],
+      answers: 1,
+      status: [400],
+    },
+    ...['zz', '-1', 'fffffffffffffffffff', '1;' + 'x'.repeat(10_000), ' 5', '0x5'].map(
+      (size): FramingCase => ({
+        name: `an invalid chunk size ${truncate(JSON.stringify(size), 20)}`,
+        parts: () => [`${head(['Transfer-Encoding: chunked'])}\r\n\r\n${size}\r\n${body}\r\n0\r\n\r\n`],
+        answers: 1,
+        status: [400, 413],
+      }),
+    ),
+    {
+      name: 'a chunk longer than its size',
+      parts: () => [`${head(['Transfer-Encoding: chunked'])}\r\n\r\n5\r\n${body}\r\n0\r\n\r\n`],
+      answers: 1,
+      status: [400],
+    },
+    {
+      name: 'Windows-1252 bytes in a JSON body ("Søren")',
+      parts: () => [withLength(latin1Body), latin1Body],
+      answers: 1,
+      status: [400, 415],
+    },
+    {
+      name: 'invalid UTF-8 (an overlong and a truncated sequence) in a JSON body',
+      parts: () => {
+        const bytes = Buffer.concat([
+          Buffer.from(`{"placementId":"a`),
+          Buffer.from([0xc0, 0xaf, 0xe2, 0x82]),
+          Buffer.from(`","occurredAt":"${OCCURRED_AT}"}`),
+        ]);
+        return [withLength(bytes), bytes];
+      },
+      answers: 1,
+      status: [400, 415],
+    },
+    {
+      name: 'a NUL byte in a JSON body, raw',
+      parts: () => {
+        const bytes = Buffer.from(`{"placementId":"a\u0000b","occurredAt":"${OCCURRED_AT}"}`);
+        return [withLength(bytes), bytes];
+      },
+      answers: 1,
+      status: [400],
+    },
+    {
+      name: 'a NUL byte in a header value',
+      parts: () => [withLength(body, ['X-Note: a\u0000b']) + body],
+      answers: 1,
+      status: [400],
+    },
+    {
+      name: 'a NUL byte in the request target',
+      parts: () => [
+        `${head([`Content-Length: ${body.length}`], '\r\n', `/v1/cases/${caseId}/place\u0000ments`)}\r\n\r\n${body}`,
+      ],
+      answers: 1,
+      status: [400],
+    },
+    {
+      // Node reads it as a request without headers: no key, so 401.
+      name: 'an HTTP/0.9 request line',
+      parts: () => [`GET /v1/cases/${caseId}\r\n\r\n`],
+      answers: 1,
+    },
+    {
+      name: 'an unknown HTTP version',
+      parts: () => [
+        `${head([`Content-Length: ${body.length}`]).replace('HTTP/1.1', 'HTTP/3.7')}\r\n\r\n${body}`,
+      ],
+      answers: 1,
+      status: [400, 505],
+    },
+    {
+      name: 'three pipelined requests, each refused in its own way',
+      parts: () => [
+        `${withLength('{"occurredAt":"x"}')}{"occurredAt":"x"}` +
+          `${withLength(body).replace(/Authorization: [^\r]*\r\n/, '')}${body}` +
+          `${head([`Content-Length: ${body.length}`, 'Connection: close'], '\r\n', `/v1/cases/${caseId}/nothing-here`)}\r\n\r\n${body}`,
+      ],
+      answers: 3,
+      status: [400, 401, 404],
+    },
+    {
+      // After a body that is no JSON the server answers and closes the connection (what follows may be the
+      // body's rest), though it may have read the next request already: that one is refused too.
+      name: 'pipelined requests after a body that is no JSON',
+      parts: () => [
+        `${withLength('{"placementId":')}{"placementId":${withLength(unknownField)}${unknownField}`,
+      ],
+      answers: 1,
+      status: [400],
+    },
+    {
+      name: 'a client that hangs up mid-body',
+      parts: () => [`${head(['Content-Length: 100000'])}\r\n\r\n`, body, body],
+      then: 'hang-up',
+      answers: 0,
+    },
+    {
+      name: 'a client that hangs up mid-header',
+      parts: () => [`POST /v1/cases/${caseId}/placements HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthor`],
+      then: 'hang-up',
+      answers: 0,
+    },
+  ];
+
+  /** Why an answer read off the socket is wrong, or undefined. */
+  function rawFault(answer: RawAnswer, expected: readonly number[] | undefined): string | undefined {
+    if (answer.status < 400 || answer.status > 499) return `status ${answer.status}`;
+    if (expected !== undefined && !expected.includes(answer.status))
+      return `status ${answer.status}, expected ${expected.join('|')}`;
+    if (!/^application\/problem\+json\b/.test(answer.headers['content-type'] ?? ''))
+      return `content-type ${answer.headers['content-type']}`;
+    if (/Client Error|"error":"Bad Request"|Cannot (GET|POST)|<html|FST_/i.test(answer.body))
+      return `a framework's default text: ${truncate(answer.body, 120)}`;
+    let problem: Record<string, unknown>;
+    try {
+      problem = JSON.parse(answer.body) as Record<string, unknown>;
+    } catch {
+      return `no JSON: ${truncate(answer.body, 120)}`;
+    }
+    if (typeof problem.code !== 'string' || !/^[a-z][a-z0-9-]*$/.test(problem.code))
+      return `code ${JSON.stringify(problem.code)}`;
+    if (problem.status !== answer.status) return `problem status ${String(problem.status)}`;
+    return undefined;
+  }
+
+  it.each(CASES)(
+    'answers $name with 4xx problem+json, or not at all, and stores nothing',
+    async (framing) => {
+      const before = await api.eventCount();
+      const raw = await rawExchange(port, framing.parts(), framing.then ?? 'wait');
+      const answers = parseResponses(raw);
+
+      const faults = answers
+        .map((answer) => rawFault(answer, framing.status))
+        .filter((fault) => fault !== undefined);
+      const read = answers.length >= framing.answers && (answers.length > 0 || raw.length === 0);
+      // What came back is shown when it is not what was expected.
+      expect({ faults, read: read ? 'as expected' : truncate(raw.toString('latin1'), 600) }).toEqual({
+        faults: [],
+        read: 'as expected',
+      });
+      expect(await api.eventCount()).toBe(before);
+    },
+  );
+
+  it('stores a well-framed command sent the same way (so that the checks above can fail)', async () => {
+    const before = await api.eventCount();
+    const raw = await rawExchange(port, [`${withLength(body, ['Connection: close'])}${body}`], 'wait');
+
+    expect(parseResponses(raw).map((answer) => answer.status)).toEqual([201]);
+    expect(await api.eventCount()).toBeGreaterThan(before);
+  });
+
+  it('logged none of it as an error of its own', () => {
+    const errors = api
+      .logs()
+      .split('\n')
+      .filter((line) => /"level":"(error|fatal)"|internal-error/.test(line));
+    expect(errors.map((line) => truncate(line, 300))).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ import { API_KEY_STORE, type ApiKeyStore } from '../../apps/api/src/access/api-k
 import type { ApiRole } from '../../apps/api/src/access/principal';
 import { bootstrap, type RunningApp } from '../../apps/api/src/main';
 import { postCommand } from './api-requests';
+import { cprScan } from './cpr-scan';
 import { createTestDatabase, type TestDatabase } from './postgres';
 
 /** A CPR key ring for tests: random per run, as production keys would be. */
@@ -39,9 +40,8 @@ export interface TestApi {
   /** Every log line the app wrote, parsed. */
   logLines(): LogLine[];
   /**
-   * Events stored in this app's database, counted in the table itself: readAll holds back events newer than
-   * the oldest transaction open anywhere on the server (see docs/architecture.md), which parallel test
-   * files make unpredictable.
+   * Events stored in this app's database, counted in the table itself: readAll holds back events of appends
+   * still in flight (see docs/architecture.md), and a count should not depend on that.
    */
   eventCount(): Promise<number>;
   /** A new API key's bearer token. */
@@ -84,6 +84,8 @@ export async function startTestApi(
     await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
+  // cpr-scan records its responses (it taps every app); its log lines are registered here.
+  cprScan.addLog('log', () => chunks.join(''));
   const keys = running.app.get<ApiKeyStore>(API_KEY_STORE);
   const sql = new Client({ connectionString: database.url });
   await sql.connect();

@@ -9,6 +9,7 @@ import { EVENT_STORE, type EventStore, type RecordedEvent } from '@fristvagt/eve
 import { API_KEY_STORE, type ApiKeyStore } from '../../apps/api/src/access/api-key-store';
 import { bootstrap, type RunningApp } from '../../apps/api/src/main';
 import { testCprEnv } from './api';
+import { cprScan } from './cpr-scan';
 import { createTestDatabase, type TestDatabase } from './postgres';
 import { deleteKeys, requireRedis, SHARED_REDIS_URL } from '../scheduling/redis';
 
@@ -81,6 +82,8 @@ export async function startDeadlineApp(
     await rm(dataDir, { recursive: true, force: true });
     throw error;
   });
+  // cpr-scan records its responses (it taps every app); its log lines are registered here.
+  cprScan.addLog('log', () => chunks.join(''));
   const store = running.app.get<EventStore>(EVENT_STORE);
   const http = request(running.url);
   const keys = running.app.get<ApiKeyStore>(API_KEY_STORE);

@@ -1,5 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type CprFinding, cprScan } from './cpr-scan';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -23,14 +27,37 @@ export async function startService(name: string, env: NodeJS.ProcessEnv): Promis
   let child: ChildProcess | undefined;
   let output = '';
   let url = '';
+  // What it logs and answers is scanned for CPR numbers like an in-process app's (cpr-scan.ts).
+  const findingsFile = join(tmpdir(), `fristvagt-cpr-findings-${randomUUID()}.jsonl`);
+  cprScan.addLog(`${name} output`, () => output);
+  cprScan.addFindings(() =>
+    existsSync(findingsFile)
+      ? readFileSync(findingsFile, 'utf8')
+          .split('\n')
+          .filter((line) => line !== '')
+          .map((line) => ({ ...(JSON.parse(line) as CprFinding), source: `${name} response` }))
+      : [],
+  );
   const launch = () =>
     new Promise<void>((resolvePromise, reject) => {
       const started = spawn(
         process.execPath,
-        ['-r', resolve(ROOT, 'test/support/ts-register.js'), resolve(ROOT, 'apps/api/src/main.ts')],
+        [
+          '-r',
+          resolve(ROOT, 'test/support/ts-register.js'),
+          '-r',
+          resolve(ROOT, 'test/support/cpr-scan-child.ts'),
+          resolve(ROOT, 'apps/api/src/main.ts'),
+        ],
         {
           cwd: ROOT,
-          env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
+          env: {
+            ...process.env,
+            HOST: '127.0.0.1',
+            PORT: '0',
+            FRISTVAGT_TEST_CPR_FINDINGS: findingsFile,
+            ...env,
+          },
           stdio: ['ignore', 'pipe', 'pipe'],
         },
       );

@@ -6,6 +6,7 @@ import {
   ValidationPipe,
   type ValidationError,
 } from '@nestjs/common';
+import { containsCprNumber } from '@fristvagt/domain';
 import type { InputError } from './problem';
 
 /** class-validator's constraint names that are not already stable kebab-case codes. */
@@ -35,16 +36,34 @@ export function constraintCode(constraint: string): string {
   return CONSTRAINT_CODES[constraint] ?? constraint.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 }
 
+/** Said instead of a name the caller sent that is not repeated. */
+export const UNSHOWN_FIELD = '(a field whose name is not repeated)';
+
+/**
+ * A property name as the problem may repeat it. Unknown fields are named by the caller, in a body or a query
+ * string, and a CPR number sent as a name must not come back in the answer (or the logs) any more than one sent
+ * as a value. A name is repeated as sent (`a.b`, `$where`, `occurredAt ` with its space: the caller must see
+ * which one is meant) unless it holds a CPR number in any written form, a control character, or is too long to
+ * be a field name.
+ */
+function shownName(property: string): string {
+  // eslint-disable-next-line no-control-regex
+  return property.length <= 100 && !/[\u0000-\u001f\u007f]/.test(property) && !containsCprNumber(property)
+    ? property
+    : UNSHOWN_FIELD;
+}
+
 /** One InputError per failed constraint, with paths like `invitees[0].role`; messages never echo values. */
 export function flattenValidationErrors(errors: readonly ValidationError[], parent = ''): InputError[] {
   const flat: InputError[] = [];
   for (const error of errors) {
+    const property = shownName(error.property);
     const field =
-      parent !== '' && /^\d+$/.test(error.property)
-        ? `${parent}[${error.property}]`
+      parent !== '' && /^\d+$/.test(property)
+        ? `${parent}[${property}]`
         : parent === ''
-          ? error.property
-          : `${parent}.${error.property}`;
+          ? property
+          : `${parent}.${property}`;
     // A nested object's own errors say more than "must be an object", so report those first.
     if (error.children !== undefined && error.children.length > 0) {
       flat.push(...flattenValidationErrors(error.children, field));
