@@ -81,7 +81,9 @@ describe('the alert stream (server-sent events)', () => {
 
   it('answers text/event-stream, not stored by caches or buffered by proxies, to every role', async () => {
     for (const token of [tokens.sup461, tokens.i461, tokens.auditor461, tokens.admin461]) {
-      const client = await connect(api.running.url, token);
+      // An auditor states the purpose of a read; EventSource cannot set headers, so as the parameter.
+      const options = token === tokens.auditor461 ? { query: '?purpose=Intern%20revision%202026' } : {};
+      const client = await connect(api.running.url, token, options);
       try {
         expect(client.status).toBe(200);
         expect(client.headers['content-type']).toMatch(/^text\/event-stream/);

@@ -66,8 +66,13 @@ describe('alert subscriptions (PostgreSQL)', () => {
   };
   const subscribe = (token: string, body: object, key?: string | null, api: TestApi = strict) =>
     send(api, 'post', '/v1/alerts/subscriptions', token, body, key);
+  // Auditors state a purpose with every read (issue 13); other roles' requests ignore the header.
   const get = (token: string, path: string, query: Record<string, string> = {}, api: TestApi = strict) =>
-    api.http.get(path).query(query).set('Authorization', `Bearer ${token}`);
+    api.http
+      .get(path)
+      .query(query)
+      .set('X-Audit-Purpose', 'Intern revision 2026')
+      .set('Authorization', `Bearer ${token}`);
 
   /**
    * Brings the alerts read model up to date with the log, as the worker would, at least up to `upTo`: the log

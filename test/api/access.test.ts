@@ -33,7 +33,8 @@ describe('access: roles and municipalities', () => {
   });
 
   const read = (authorization: string | undefined, id = caseId) => {
-    const call = api.http.get(`/v1/cases/${id}`);
+    // Auditors state a purpose with every read (issue 13); other roles' requests ignore the header.
+    const call = api.http.get(`/v1/cases/${id}`).set('X-Audit-Purpose', 'Intern revision 2026');
     return authorization === undefined ? call : call.set('Authorization', authorization);
   };
   const write = (authorization: string | undefined, id = caseId) => {

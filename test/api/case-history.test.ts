@@ -67,8 +67,13 @@ describe('case history (PostgreSQL)', () => {
     return response;
   }
 
+  // Auditors state a purpose with every read (issue 13); other roles' requests ignore the header.
   const history = (token: string, query: Record<string, string | string[]> = {}, id = caseId) =>
-    api.http.get(`/v1/cases/${id}/history`).query(query).set('Authorization', `Bearer ${token}`);
+    api.http
+      .get(`/v1/cases/${id}/history`)
+      .query(query)
+      .set('X-Audit-Purpose', 'Intern revision 2026')
+      .set('Authorization', `Bearer ${token}`);
 
   const obligation = (response: Response, obligationId: string): Obligation | undefined =>
     (response.body.obligations as Obligation[]).find((o) => o.obligationId === obligationId);

@@ -235,8 +235,13 @@ describe('compliance figures (PostgreSQL, api and worker in one process)', () =>
     return response;
   }
 
+  // Auditors state a purpose with every read (issue 13); other roles' requests ignore the header.
   const get = (token: string, query: Record<string, string | string[]> = {}) =>
-    api.http.get('/v1/compliance').query(query).set('Authorization', `Bearer ${token}`);
+    api.http
+      .get('/v1/compliance')
+      .query(query)
+      .set('X-Audit-Purpose', 'Intern revision 2026')
+      .set('Authorization', `Bearer ${token}`);
 
   const convene = (report: Response) =>
     report.body.rules.find((r: { ruleId: string }) => r.ruleId === 'NSR-CONVENE');

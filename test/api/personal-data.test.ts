@@ -126,8 +126,12 @@ describe('personal data', () => {
       expect({ what, status: response.status }).toEqual({ what, status: expected });
       return response;
     };
+    // Auditors state a purpose with every read (issue 13); other roles' requests ignore the header.
     const read = (token: string, caseId: string) =>
-      api.http.get(`/v1/cases/${caseId}`).set('Authorization', `Bearer ${token}`);
+      api.http
+        .get(`/v1/cases/${caseId}`)
+        .set('X-Audit-Purpose', 'Intern revision 2026')
+        .set('Authorization', `Bearer ${token}`);
     const police = (documentationId: string) => ({
       documentationId,
       kind: 'interview-invitation',

@@ -43,14 +43,18 @@ interface Session {
   readonly body: Record<string, unknown>;
 }
 
-/** A text/event-stream opened as a browser EventSource would: GET with the cookie and nothing else. */
+/**
+ * A text/event-stream opened as a browser EventSource would: GET with the cookie and nothing else; an
+ * auditor's page adds the purpose of its reads as a parameter (issue 13).
+ */
 function openStream(
   url: string,
   cookie: string,
+  purpose?: string,
 ): Promise<{ status: number; type: string; ended: Promise<void>; close(): void }> {
   return new Promise((resolve, reject) => {
     const request = httpRequest(
-      `${url}/v1/alerts/stream`,
+      `${url}/v1/alerts/stream${purpose === undefined ? '' : `?purpose=${encodeURIComponent(purpose)}`}`,
       { headers: { Cookie: cookie, Accept: 'text/event-stream' } },
       (response: IncomingMessage) => {
         const ended = new Promise<void>((done) => response.on('close', () => done()));
@@ -380,7 +384,11 @@ describe('web sessions on PostgreSQL', () => {
       const session = await signIn(auditor);
       const before = api.logs().length;
 
-      const read = await api.http.get(`/v1/cases/${case461}`).set('Cookie', session.cookie).expect(200);
+      const read = await api.http
+        .get(`/v1/cases/${case461}`)
+        .set('Cookie', session.cookie)
+        .set('X-Audit-Purpose', 'Intern revision 2026')
+        .expect(200);
       expect(read.body.person.cpr).not.toBe(CPR);
 
       const lines = api
@@ -503,7 +511,7 @@ describe('web sessions on PostgreSQL', () => {
       const idle = await signIn(await key('auditor', ['461']));
       const revokedKey = await key('supervisor', ['461']);
       const revoked = await signIn(revokedKey);
-      const idleStream = await openStream(api.running.url, idle.cookie);
+      const idleStream = await openStream(api.running.url, idle.cookie, 'Intern revision 2026');
       const revokedStream = await openStream(api.running.url, revoked.cookie);
       try {
         expect([idleStream.status, revokedStream.status]).toEqual([200, 200]);

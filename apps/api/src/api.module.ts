@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { Config } from '@fristvagt/config';
 import { EventStoreModule } from '@fristvagt/event-store-nest';
 import { AlertsModule } from './alerts/alerts.module';
+import { AuditModule } from './audit/audit.module';
 import { CasesModule } from './cases/cases.module';
 import { ComplianceModule } from './compliance/compliance.module';
 import { HealthModule } from './health/health.module';
@@ -34,6 +35,7 @@ export class ApiModule {
           RulesModule,
           AlertsModule.forConfig(config),
           WebModule.forConfig(config),
+          AuditModule.forConfig(config),
         ],
       };
       ApiModule.modules.set(config, module);

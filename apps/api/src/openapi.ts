@@ -23,7 +23,17 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     )
     .setVersion(fristvagtVersion())
     .addBearerAuth(
-      { type: 'http', scheme: 'bearer', description: 'An API key, sent as `Authorization: Bearer <key>`.' },
+      {
+        type: 'http',
+        scheme: 'bearer',
+        description:
+          'An API key, sent as `Authorization: Bearer <key>`. Every request of an auditor key (read-only everywhere) ' +
+          'also states its purpose, in the header `X-Audit-Purpose` (UTF-8, percent-encoded where not ASCII) or ' +
+          'the parameter `purpose`: 5-200 letters, digits, spaces and . , : ; ! ? \' " ( ) / # § & + _ -, and never ' +
+          'a CPR number. Without one the answer is 400 `purpose-required` (`invalid-purpose`, ' +
+          '`personal-data-in-purpose`) with field `purpose`; with one the read is recorded in the access log ' +
+          '(GET /v1/audit/access-log) before it is answered.',
+      },
       API_KEY_SCHEME,
     )
     .addCookieAuth(

@@ -37,6 +37,36 @@ function unreachable(): ApiError {
 let csrfToken: string | null = null;
 let onSessionLost: ((error: ApiError) => void) | null = null;
 
+/**
+ * An auditor's purpose, stated at sign-in (issue 13): sent with every call as X-Audit-Purpose (percent-encoded,
+ * since a header carries no æ, ø, å as such) and on the alert stream as `purpose`. Kept for the browser tab in
+ * sessionStorage, so a reload keeps it and closing the tab forgets it.
+ */
+const PURPOSE_KEY = 'fristvagt.auditPurpose';
+let auditPurpose: string | null = readStoredPurpose();
+
+function readStoredPurpose(): string | null {
+  try {
+    return typeof sessionStorage === 'undefined' ? null : sessionStorage.getItem(PURPOSE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function setAuditPurpose(purpose: string | null): void {
+  auditPurpose = purpose;
+  try {
+    if (purpose === null) sessionStorage.removeItem(PURPOSE_KEY);
+    else sessionStorage.setItem(PURPOSE_KEY, purpose);
+  } catch {
+    // Storage refused (private mode): the purpose still holds until the page is reloaded.
+  }
+}
+
+export function currentAuditPurpose(): string | null {
+  return auditPurpose;
+}
+
 /** Called once by the app: where to go when a call finds the session gone (expired, signed out elsewhere). */
 export function whenSessionLost(handler: (error: ApiError) => void): void {
   onSessionLost = handler;
@@ -68,6 +98,9 @@ async function call<T>(
   const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && csrfToken !== null) headers['X-CSRF-Token'] = csrfToken;
+  if (auditPurpose !== null && !path.startsWith('/v1/session')) {
+    headers['X-Audit-Purpose'] = encodeURIComponent(auditPurpose);
+  }
   let response: Response;
   try {
     response = await fetch(path, {
@@ -154,6 +187,7 @@ export async function signOut(): Promise<void> {
     await call<void>('DELETE', '/v1/session', { quietOn401: true });
   } finally {
     csrfToken = null;
+    setAuditPurpose(null);
   }
 }
 

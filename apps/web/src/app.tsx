@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import { ApiError, currentSession, getJson, signOut, whenSessionLost } from './api';
+import { ApiError, currentAuditPurpose, currentSession, getJson, signOut, whenSessionLost } from './api';
 import type { RuleCatalogue, Session } from './api-types';
 import { type Catalogue, municipalityNames, ruleOptions } from './catalogue';
 import { copenhagenParts } from './format';
@@ -50,7 +50,16 @@ export function App() {
       setNotice(error.code === 'no-session' ? 'Din session er udløbet. Log ind igen.' : error.message);
     });
     currentSession()
-      .then(setSession)
+      .then(async (found) => {
+        // An auditor's session in a tab that never stated a purpose: sign in again, stating it.
+        if (found?.role === 'auditor' && currentAuditPurpose() === null) {
+          await signOut();
+          setNotice('Angiv formålet med dine opslag, og log ind igen.');
+          setSession(null);
+          return;
+        }
+        setSession(found);
+      })
       .catch((error: unknown) => {
         setSession(null);
         setNotice(error instanceof Error ? error.message : String(error));

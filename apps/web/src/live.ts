@@ -2,6 +2,7 @@
  * The alert stream (GET /v1/alerts/stream) for the whole page: one EventSource on the session cookie, shared
  * by the views. EventSource reconnects by itself and sends Last-Event-ID, so no alert is missed or repeated.
  */
+import { currentAuditPurpose } from './api';
 import type { AlertKind, AlertMessage } from './api-types';
 
 export type LiveStatus = 'connecting' | 'open' | 'reconnecting';
@@ -41,7 +42,11 @@ export function connectAlerts(options: LiveOptions = {}): LiveAlerts {
     for (const listener of statusListeners) listener(next);
   };
   const open = (): EventSource => {
-    const from = lastEventId === null ? url : `${url}?lastEventId=${encodeURIComponent(lastEventId)}`;
+    const query = new URLSearchParams();
+    if (lastEventId !== null) query.set('lastEventId', lastEventId);
+    const purpose = currentAuditPurpose();
+    if (purpose !== null) query.set('purpose', purpose);
+    const from = query.toString() === '' ? url : `${url}?${query.toString()}`;
     const source = new EventSource(from, { withCredentials: true });
     source.addEventListener('open', () => setStatus('open'));
     source.addEventListener('error', () => {

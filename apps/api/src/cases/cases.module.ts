@@ -5,6 +5,8 @@ import { ActionPlansController } from './action-plans.controller';
 import { AftercareController } from './aftercare.controller';
 import { CaseCommandsController } from './case-commands.controller';
 import { CaseDirectory } from './case-directory';
+import { CaseEvaluationController } from './case-evaluation.controller';
+import { GetCaseEvaluationHandler } from './case-evaluation';
 import { GetCaseHistoryHandler } from './case-history';
 import { FindCasesByCprHandler, GetCaseHandler } from './case-queries';
 import { CaseQueriesController } from './case-queries.controller';
@@ -27,6 +29,7 @@ export class CasesModule {
       imports: [EventStoreModule.forConfig(config)],
       controllers: [
         CaseQueriesController,
+        CaseEvaluationController,
         CaseCommandsController,
         NetworkCouncilController,
         ActionPlansController,
@@ -39,6 +42,7 @@ export class CasesModule {
         ExecuteCaseCommandHandler,
         GetCaseHandler,
         GetCaseHistoryHandler,
+        GetCaseEvaluationHandler,
         FindCasesByCprHandler,
         CaseDirectory,
         YouthHistories,

@@ -1,8 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Config } from '@fristvagt/config';
+import { EventStoreModule } from '@fristvagt/event-store-nest';
 import { ComplianceReadModel, type ReadModelDatabase } from '@fristvagt/projections';
 import { READ_MODEL_DATABASE, ReadModelsModule } from '@fristvagt/read-models';
 import { GetComplianceHandler } from './compliance-queries';
+import { ComplianceReports } from './compliance-report';
+import { ComplianceReportController } from './compliance-report.controller';
 import { ComplianceController } from './compliance.controller';
 
 /**
@@ -14,8 +17,8 @@ export class ComplianceModule {
   static forConfig(config: Config): DynamicModule {
     return {
       module: ComplianceModule,
-      imports: [ReadModelsModule.forConfig(config)],
-      controllers: [ComplianceController],
+      imports: [ReadModelsModule.forConfig(config), EventStoreModule.forConfig(config)],
+      controllers: [ComplianceController, ComplianceReportController],
       providers: [
         {
           provide: ComplianceReadModel,
@@ -23,6 +26,7 @@ export class ComplianceModule {
           inject: [READ_MODEL_DATABASE],
         },
         GetComplianceHandler,
+        ComplianceReports,
       ],
     };
   }

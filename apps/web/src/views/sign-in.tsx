@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, signIn } from '../api';
+import { ApiError, setAuditPurpose, signIn, signOut } from '../api';
 import type { Session } from '../api-types';
 import { ErrorMessage } from './shared';
 
@@ -15,6 +15,7 @@ export function SignIn({
   onSignedIn: (session: Session) => void;
 }) {
   const [apiKey, setApiKey] = useState('');
+  const [purpose, setPurpose] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const input = useRef<HTMLInputElement>(null);
@@ -35,7 +36,19 @@ export function SignIn({
     setError(null);
     try {
       const session = await signIn(key);
+      if (session.role === 'auditor') {
+        // Every read of an auditor states its purpose (issue 13); the API checks it, this only asks for it.
+        if (purpose.trim().length < 5) {
+          await signOut();
+          setError('Som revisor skal du angive formålet med dine opslag (mindst 5 tegn).');
+          return;
+        }
+        setAuditPurpose(purpose.trim());
+      } else {
+        setAuditPurpose(null);
+      }
       setApiKey('');
+      setPurpose('');
       onSignedIn(session);
     } catch (caught) {
       setError(caught instanceof ApiError ? caught.message : 'Login mislykkedes.');
@@ -81,6 +94,21 @@ export function SignIn({
           <p id="api-key-help" class="help">
             Nøglen begynder med <code>fv_</code>. Den gemmes ikke i browseren: du får en session, som udløber
             af sig selv, eller når du logger ud.
+          </p>
+          <label for="audit-purpose">Formål (kun for revisorer)</label>
+          <input
+            id="audit-purpose"
+            name="purpose"
+            type="text"
+            maxLength={200}
+            autoComplete="off"
+            aria-describedby="audit-purpose-help"
+            value={purpose}
+            onInput={(event) => setPurpose((event.target as HTMLInputElement).value)}
+          />
+          <p id="audit-purpose-help" class="help">
+            Fx et journalnummer eller en undersøgelse. Det logges med hvert opslag. Skriv aldrig et
+            CPR-nummer.
           </p>
           <ErrorMessage message={error} />
           <button type="submit" class="button button--primary" disabled={busy}>

@@ -182,3 +182,119 @@ export function compareEvaluations(a: Evaluation, b: Evaluation): EvaluationComp
     same: onlyInA.length === 0 && onlyInB.length === 0 && changed.length === 0,
   };
 }
+
+/** What one evaluation says of an obligation, side by side with the other's in an `EvaluationDiff`. */
+export type EvaluatedSide = Pick<
+  EvaluatedObligation,
+  | 'variant'
+  | 'basis'
+  | 'citation'
+  | 'rulePack'
+  | 'dueAt'
+  | 'dueDate'
+  | 'strictDueAt'
+  | 'rolledDueAt'
+  | 'status'
+  | 'wasBreached'
+  | 'onTime'
+>;
+
+/** The fields of a side that move its due: a difference in any of them makes the obligation `moved`. */
+export const DUE_FIELDS = ['dueAt', 'dueDate', 'strictDueAt', 'rolledDueAt'] as const;
+/** The other fields compared; `rulePack` is left out, since it differs whenever the packs do. */
+export const JUDGED_FIELDS = ['variant', 'basis', 'citation', 'status', 'wasBreached', 'onTime'] as const;
+export type DiffField = (typeof DUE_FIELDS)[number] | (typeof JUDGED_FIELDS)[number];
+
+export interface ObligationOnOneSide {
+  readonly obligationId: string;
+  readonly ruleId: string;
+  readonly subject: EvaluatedObligation['subject'];
+  readonly side: EvaluatedSide;
+}
+
+export interface ObligationOnBothSides {
+  readonly obligationId: string;
+  readonly ruleId: string;
+  readonly subject: EvaluatedObligation['subject'];
+  /** The compared fields that differ, due fields first, in a fixed order. */
+  readonly fields: DiffField[];
+  readonly baseline: EvaluatedSide;
+  readonly compared: EvaluatedSide;
+}
+
+export interface EvaluationDiff {
+  /** Opened only under the compared evaluation. */
+  readonly added: ObligationOnOneSide[];
+  /** Opened only under the baseline. */
+  readonly removed: ObligationOnOneSide[];
+  /** On both sides with a different due (and perhaps more, listed in `fields`). */
+  readonly moved: ObligationOnBothSides[];
+  /** On both sides with the same due, but another variant, basis, citation or standing. */
+  readonly changed: ObligationOnBothSides[];
+  readonly same: boolean;
+}
+
+function sideOf(obligation: EvaluatedObligation): EvaluatedSide {
+  return {
+    variant: obligation.variant,
+    basis: obligation.basis,
+    citation: obligation.citation,
+    rulePack: obligation.rulePack,
+    dueAt: obligation.dueAt,
+    dueDate: obligation.dueDate,
+    strictDueAt: obligation.strictDueAt,
+    rolledDueAt: obligation.rolledDueAt,
+    status: obligation.status,
+    wasBreached: obligation.wasBreached,
+    onTime: obligation.onTime,
+  };
+}
+
+const byObligationId = (a: { obligationId: string }, b: { obligationId: string }) =>
+  a.obligationId < b.obligationId ? -1 : a.obligationId > b.obligationId ? 1 : 0;
+
+/**
+ * An auditor's re-evaluation (issue 13, point 2): what the `compared` evaluation of a case would add, remove,
+ * move or otherwise change against the `baseline`, obligation by obligation (ids are deterministic: rule,
+ * subject and sequence), each listed with both sides' variant, basis, citation and due. Every list is sorted
+ * by obligation id, so the same two evaluations always give the same answer.
+ */
+export function diffEvaluations(baseline: Evaluation, compared: Evaluation): EvaluationDiff {
+  const before = new Map(baseline.obligations.map((o) => [o.obligationId, o]));
+  const after = new Map(compared.obligations.map((o) => [o.obligationId, o]));
+  const oneSide = (o: EvaluatedObligation): ObligationOnOneSide => ({
+    obligationId: o.obligationId,
+    ruleId: o.ruleId,
+    subject: o.subject,
+    side: sideOf(o),
+  });
+  const added = compared.obligations.filter((o) => !before.has(o.obligationId)).map(oneSide);
+  const removed = baseline.obligations.filter((o) => !after.has(o.obligationId)).map(oneSide);
+  const moved: ObligationOnBothSides[] = [];
+  const changed: ObligationOnBothSides[] = [];
+  for (const left of baseline.obligations) {
+    const right = after.get(left.obligationId);
+    if (right === undefined) continue;
+    const fields: DiffField[] = [...DUE_FIELDS, ...JUDGED_FIELDS].filter(
+      (field) => left[field] !== right[field],
+    );
+    if (fields.length === 0) continue;
+    const entry = {
+      obligationId: left.obligationId,
+      ruleId: left.ruleId,
+      subject: left.subject,
+      fields,
+      baseline: sideOf(left),
+      compared: sideOf(right),
+    };
+    if (DUE_FIELDS.some((field) => fields.includes(field))) moved.push(entry);
+    else changed.push(entry);
+  }
+  return {
+    added: added.sort(byObligationId),
+    removed: removed.sort(byObligationId),
+    moved: moved.sort(byObligationId),
+    changed: changed.sort(byObligationId),
+    same: added.length === 0 && removed.length === 0 && moved.length === 0 && changed.length === 0,
+  };
+}

@@ -36,6 +36,60 @@ export class CaseHistoryQueryDto {
   knownAt?: string;
 }
 
+const OPEN_STATES = ['open', 'warned', 'breached'] as const;
+const CASE_PHASES = [
+  'not-opened',
+  'aftercare',
+  'placement',
+  'contact-person',
+  'network-council',
+  'open',
+] as const;
+
+export class OpenObligationStateDto {
+  @ApiProperty({ example: 'NSR-HOLD:council:c-1' })
+  obligationId!: string;
+  @ApiProperty({ example: 'NSR-HOLD' })
+  ruleId!: string;
+  @ApiProperty({ type: String, nullable: true, example: '2026-03-26T23:00:00.000Z' })
+  dueAt!: string | null;
+  @ApiProperty({
+    enum: OPEN_STATES,
+    description: 'warned: its warning instant passed; breached: its due passed (a breach event is shown).',
+    example: 'open',
+  })
+  state!: (typeof OPEN_STATES)[number];
+}
+
+export class ObligationCountsDto {
+  @ApiProperty({ example: 1 }) open!: number;
+  @ApiProperty({ example: 0 }) warned!: number;
+  @ApiProperty({ example: 1 }) breached!: number;
+  @ApiProperty({ example: 2 }) 'fulfilled-on-time'!: number;
+  @ApiProperty({ example: 0 }) 'fulfilled-late'!: number;
+  @ApiProperty({ example: 1 }) cancelled!: number;
+  @ApiProperty({ example: 0 }) waived!: number;
+}
+
+/** The case after one event, folded with the domain's evolve over the events shown up to it. */
+export class CaseStateViewDto {
+  @ApiProperty({
+    enum: CASE_PHASES,
+    description:
+      'By precedence: not-opened; aftercare (granted, not ended); placement (active); contact-person (active); network-council (convened, no outcome yet); open.',
+    example: 'network-council',
+  })
+  phase!: (typeof CASE_PHASES)[number];
+  @ApiProperty({ type: [OpenObligationStateDto], description: 'The obligations open after the event.' })
+  openObligations!: OpenObligationStateDto[];
+  @ApiProperty({
+    type: ObligationCountsDto,
+    description:
+      'Every obligation opened so far by its standing after the event; a closed one keeps the standing of its closing step (see `obligations[].life`).',
+  })
+  counts!: ObligationCountsDto;
+}
+
 export class CaseHistoryEvent {
   @ApiProperty({ description: 'The revision of the event in the case stream, from 0.', example: 1 })
   revision!: number;
@@ -56,6 +110,14 @@ export class CaseHistoryEvent {
   })
   actor!: string;
   @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'The role of the actor’s API key (integration, supervisor, auditor, admin), `system` for the deadline engine; null when no key store knows it. Never a name.',
+    example: 'integration',
+  })
+  actorRole!: string | null;
+  @ApiProperty({
     type: 'object',
     additionalProperties: true,
     description:
@@ -67,6 +129,11 @@ export class CaseHistoryEvent {
     },
   })
   data!: Record<string, unknown>;
+  @ApiProperty({
+    type: CaseStateViewDto,
+    description: 'The case after this event, within `asOf` and `knownAt`.',
+  })
+  stateAfter!: CaseStateViewDto;
 }
 
 export const LIFE_KINDS = ['opened', 'warned', 'breached', 'fulfilled', 'cancelled', 'waived'] as const;

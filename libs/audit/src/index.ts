@@ -1,0 +1,5 @@
+export * from './access-log';
+export * from './compliance-report';
+export * from './csv';
+export * from './purpose';
+export * from './replay';
