@@ -95,8 +95,12 @@ describe('PostgreSQL event store under pressure', () => {
     }
     expect(committed.size).toBeGreaterThan(200);
     expect(subscriber.arrived.size).toBe(committed.size);
-    const lags = [...committed].map(([id, at]) => subscriber.arrived.get(id)! - at);
-    expect(Math.max(...lags)).toBeLessThan(1_000);
+    const lags = [...committed].map(([id, at]) => subscriber.arrived.get(id)! - at).sort((a, b) => a - b);
+    process.stdout.write(
+      `held transactions, ${lags.length} events: delivery lag p99 ${lags[Math.floor(lags.length * 0.99)]} ms, ` +
+        `max ${lags.at(-1)} ms\n`,
+    );
+    expect(lags.at(-1)).toBeLessThan(1_000);
   }, 60_000);
 
   it('still holds subscribers back behind an append whose transaction is open', async () => {
