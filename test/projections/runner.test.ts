@@ -8,6 +8,7 @@ import {
   obligationsProjection,
   openPostgresReadModels,
   type Projection,
+  leadershipKey,
   ProjectionRunner,
   type ReadModelDatabase,
   readCheckpoint,
@@ -168,11 +169,16 @@ describe('projection runner on PostgreSQL', () => {
     const admin = new Client({ connectionString: database.url });
     await admin.connect();
     try {
+      // Holders of this projection's leadership lock only: migrations and every append (the append gate) take
+      // advisory locks of their own for a moment, which says nothing about who leads.
+      const key = leadershipKey(obligationsProjection.name);
       const advisoryHolders = async () =>
         (
           await admin.query(
             `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted
-                AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+                AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                AND classid = $1::bigint::oid AND objid = $2::bigint::oid AND objsubid = 1`,
+            [(key >> 32n).toString(), (key & 0xffffffffn).toString()],
           )
         ).rows.length;
       await waitUntil(async () => (await advisoryHolders()) === 1, 30_000, 'the child to lead');
