@@ -18,7 +18,8 @@ describe('the access log', () => {
 
   /** The access-log line of the request answered with this X-Request-Id; waits for it, as it follows the answer. */
   async function accessLineOf(requestId: string): Promise<LogLine> {
-    for (let i = 0; i < 50; i++) {
+    // Up to 5 s: on a loaded CI machine the line can follow the answer by more than a second.
+    for (let i = 0; i < 250; i++) {
       const line = app.api.logLines().find((l) => l.msg === 'request' && l.requestId === requestId);
       if (line !== undefined) return line;
       await new Promise((resolve) => setTimeout(resolve, 20));
