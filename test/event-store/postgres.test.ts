@@ -46,7 +46,7 @@ describe('PostgreSQL event store contract', () => {
     await client.connect();
     const { rows } = await client.query('SELECT version FROM fristvagt.schema_migrations ORDER BY version');
     await client.end();
-    expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
   });
 
   it('opens the whole pool at connect when asked to, and only what it uses otherwise', async () => {

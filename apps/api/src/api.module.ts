@@ -3,6 +3,7 @@ import type { Config } from '@fristvagt/config';
 import { EventStoreModule } from '@fristvagt/event-store-nest';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuditModule } from './audit/audit.module';
+import { AuditChainModule } from './audit-chain/audit-chain.module';
 import { CasesModule } from './cases/cases.module';
 import { ComplianceModule } from './compliance/compliance.module';
 import { HealthModule } from './health/health.module';
@@ -36,6 +37,7 @@ export class ApiModule {
           AlertsModule.forConfig(config),
           WebModule.forConfig(config),
           AuditModule.forConfig(config),
+          AuditChainModule.forConfig(config),
         ],
       };
       ApiModule.modules.set(config, module);

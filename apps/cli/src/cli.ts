@@ -11,6 +11,7 @@ import {
 } from '@fristvagt/domain';
 import { KEYS_USAGE, runKeys } from './keys';
 import { PROJECTIONS_USAGE, runProjections } from './projections';
+import { runVerify, VERIFY_USAGE } from './verify';
 
 export interface CliIo {
   readStdin(): Promise<string>;
@@ -26,7 +27,8 @@ export const USAGE = `Usage:
   fristvagt holidays <year>
   fristvagt birthdate            (reads a CPR number from STDIN)
 ${KEYS_USAGE}
-${PROJECTIONS_USAGE}`;
+${PROJECTIONS_USAGE}
+${VERIFY_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -119,6 +121,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           stderr: io.stderr,
           env: io.env ?? process.env,
         });
+      case 'verify':
+        return await runVerify(rest, { stdout: io.stdout, stderr: io.stderr, env: io.env ?? process.env });
       default:
         throw new UsageError(command === undefined ? 'No command given' : `Unknown command: ${command}`);
     }

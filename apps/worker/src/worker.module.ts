@@ -5,6 +5,7 @@ import { LOGGER, type Logger } from '@fristvagt/logging';
 import { READ_MODEL_DATABASE, ReadModelsModule } from '@fristvagt/read-models';
 import { openJobQueue, openScheduler, WAKE_UP_SCHEDULER, type WakeUpScheduler } from '@fristvagt/scheduling';
 import { ALERT_QUEUE, AlertsWorker } from './alerts-worker';
+import { CheckpointSealer } from './checkpoint-sealer';
 import { DeadlineWorker } from './deadline-worker';
 import { SCHEDULER_HEALTH, type SchedulerHealthIndicator } from './scheduler-health';
 import { WorkerHealth } from './worker-health';
@@ -83,8 +84,9 @@ export class WorkerModule {
           },
           AlertsWorker,
           DeadlineWorker,
+          CheckpointSealer,
         ],
-        exports: [WorkerHealth, SCHEDULER_HEALTH, DeadlineWorker, AlertsWorker],
+        exports: [WorkerHealth, SCHEDULER_HEALTH, DeadlineWorker, AlertsWorker, CheckpointSealer],
       };
       WorkerModule.modules.set(config, module);
     }

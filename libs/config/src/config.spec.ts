@@ -64,6 +64,7 @@ describe('loadConfig', () => {
         sessionMaxAgeMs: 8 * 3_600_000,
         secureCookies: false,
       },
+      checkpoints: { intervalMs: 3_600_000 },
     });
   });
 

@@ -1,3 +1,4 @@
+import { createPrivateKey, KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { redactUrl, urlScheme } from './redact-url';
@@ -160,6 +161,19 @@ export interface Config {
   readonly earliestFactDate?: string;
   readonly alerts: AlertsConfig;
   readonly web: WebConfig;
+  readonly checkpoints: CheckpointConfig;
+}
+
+/** Sealed checkpoints of the event log's hash chain (issue 13; libs/event-store/src/chain). */
+export interface CheckpointConfig {
+  /**
+   * CHECKPOINT_SIGNING_KEY: the Ed25519 private key that signs checkpoints, PEM (PKCS#8) or base64 of the raw
+   * 32-byte seed. Unset: on the embedded default (PGlite) the worker generates one into
+   * DATA_DIR/secrets/checkpoint-signing-key.pem and logs that it did; with DATABASE_URL no checkpoint is sealed.
+   */
+  readonly signingKey?: KeyObject;
+  /** CHECKPOINT_INTERVAL: how often a checkpoint is sealed (default 1h). */
+  readonly intervalMs: number;
 }
 
 /** One variable that failed validation. `message` never contains the variable's secret parts. */
@@ -304,6 +318,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     fail('SESSION_COOKIE_SECURE', message),
   );
 
+  const rawCheckpointKey = read('CHECKPOINT_SIGNING_KEY');
+  const checkpointKey =
+    rawCheckpointKey === undefined ? undefined : parseCheckpointSigningKey(rawCheckpointKey);
+  if (checkpointKey !== undefined && !checkpointKey.ok) fail('CHECKPOINT_SIGNING_KEY', checkpointKey.message);
+  const checkpointIntervalMs = duration(read('CHECKPOINT_INTERVAL'), HOUR_MS, 1_000, (message) =>
+    fail('CHECKPOINT_INTERVAL', message),
+  );
+
   if (issues.length > 0) throw new ConfigError(issues);
 
   const eventStore: EventStoreConfig =
@@ -371,6 +393,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       sessionIdleTimeoutMs: sessionIdleTimeoutMs!,
       sessionMaxAgeMs: sessionMaxAgeMs!,
       secureCookies: secureCookies!,
+    },
+    checkpoints: {
+      ...(checkpointKey?.ok === true && { signingKey: checkpointKey.value }),
+      intervalMs: checkpointIntervalMs!,
     },
   };
 }
@@ -533,6 +559,37 @@ export function parseWebhookSigningKey(raw: string): Parsed<Buffer> {
   }
   return { ok: true, value: key };
 }
+
+/**
+ * CHECKPOINT_SIGNING_KEY: an Ed25519 private key as PEM (PKCS#8), or base64 of its raw 32-byte seed; also the
+ * generated key file's text. Messages never contain the key.
+ */
+export function parseCheckpointSigningKey(raw: string): Parsed<KeyObject> {
+  const text = raw.trim().replace(/\\n/g, '\n');
+  let key: KeyObject;
+  try {
+    if (text.startsWith('-----BEGIN')) key = createPrivateKey(text);
+    else {
+      const seed = decodeBase64(text);
+      if (seed === undefined || seed.length !== 32) {
+        return refuse('must be an Ed25519 private key: PEM, or base64 of the raw 32-byte key');
+      }
+      key = createPrivateKey({
+        key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]),
+        format: 'der',
+        type: 'pkcs8',
+      });
+    }
+  } catch {
+    return refuse('is not a readable private key (PEM PKCS#8, or base64 of the raw 32-byte Ed25519 key)');
+  }
+  if (key.asymmetricKeyType !== 'ed25519')
+    return refuse(`must be an Ed25519 key, got ${key.asymmetricKeyType}`);
+  return { ok: true, value: key };
+}
+
+/** DER of an Ed25519 PKCS#8 private key up to the 32-byte seed (RFC 8410). */
+const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
 function refuse(message: string): { ok: false; message: string } {
   return { ok: false, message };

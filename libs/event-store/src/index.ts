@@ -8,3 +8,4 @@ export type { PgliteEventStoreOptions } from './pglite/pglite-event-store';
 export { EventStoreDbEventStore } from './eventstoredb';
 export { SqlEventStore } from './sql/sql-event-store';
 export type { SqlDriver, SqlTransaction } from './sql/sql-driver';
+export * from './chain';

@@ -155,7 +155,30 @@ END
 $fn$;
 `,
   },
+  {
+    version: 3,
+    description: 'hash chain columns and sealed checkpoints',
+    sql: `
+-- The hash chain (libs/event-store/src/chain/hash-chain.ts has the definitions): content_hash is computed by
+-- the client over the canonical content, chain_hash by APPEND_SQL from the stream head's chain_hash. Rows
+-- stored before this migration keep both NULL: verify reports them as unhashed rather than guessing hashes
+-- for content whose canonical form only the client defines. The append function above stores no hashes;
+-- events it appends after hashed ones are reported as a missing hash, so tools must append through the adapter.
+ALTER TABLE ${SCHEMA}.events ADD COLUMN content_hash bytea, ADD COLUMN chain_hash bytea;
+
+-- Signed Merkle roots over all stream heads; see chain/checkpoint.ts. Rows are only ever inserted.
+CREATE TABLE ${SCHEMA}.checkpoints (
+  id         text        PRIMARY KEY,
+  sealed_at  timestamptz NOT NULL,
+  document   json        NOT NULL
+);
+CREATE INDEX checkpoints_sealed_at ON ${SCHEMA}.checkpoints (sealed_at);
+`,
+  },
 ];
+
+/** Key of the advisory lock that lets one process at a time seal a checkpoint ("fvseal" as a number). */
+export const CHECKPOINT_LOCK_KEY = 4_611_686_018_427_388_112n;
 
 export const BOOTSTRAP_SQL = `
 CREATE SCHEMA IF NOT EXISTS ${SCHEMA};
