@@ -1,7 +1,5 @@
 import { type KeyObject } from 'node:crypto';
-import { chmod, link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import {
   CLOCK,
@@ -10,6 +8,7 @@ import {
   type Config,
   ConfigError,
   parseCheckpointSigningKey,
+  readOrCreateSecret,
 } from '@fristvagt/config';
 import { EVENT_STORE, type EventStore, generateSigningKey, SqlEventStore } from '@fristvagt/event-store';
 import { LOGGER, type Logger } from '@fristvagt/logging';
@@ -112,50 +111,17 @@ export async function resolveCheckpointSigningKey(
     return undefined;
   }
   const path = join(config.dataDir, GENERATED_CHECKPOINT_KEY_FILE);
-  const key = (await readKeyFile(path)) ?? (await createKeyFile(path));
+  const key = await readOrCreateSecret({
+    path,
+    variable: 'CHECKPOINT_SIGNING_KEY',
+    kind: 'generated checkpoint signing key',
+    generate: generateSigningKey,
+    parse: parseCheckpointSigningKey,
+  });
   logger.warn(
     { path },
     `CHECKPOINT_SIGNING_KEY is unset: checkpoints are signed with a key generated into ${path}. ` +
       'Set CHECKPOINT_SIGNING_KEY and keep its public key with the auditors before relying on checkpoints.',
   );
-  return key;
-}
-
-async function readKeyFile(path: string): Promise<KeyObject | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  const key = parseCheckpointSigningKey(text);
-  if (!key.ok) {
-    throw new ConfigError([
-      {
-        variable: 'CHECKPOINT_SIGNING_KEY',
-        message: `is unset, and the generated key file ${path} ${key.message}; set it, or delete the file`,
-      },
-    ]);
-  }
-  return key.value;
-}
-
-/** Never replaces a key file: a temporary file is hard-linked into place; a process that lost the race reads the winner's. */
-async function createKeyFile(path: string): Promise<KeyObject> {
-  const dir = join(path, '..');
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  await chmod(dir, 0o700);
-  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temporary, generateSigningKey(), { mode: 0o600, flag: 'wx' });
-  try {
-    await link(temporary, path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    await unlink(temporary);
-  }
-  const key = await readKeyFile(path);
-  if (key === undefined) throw new Error(`${path} vanished while it was being created`);
   return key;
 }

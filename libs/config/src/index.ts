@@ -2,3 +2,4 @@ export * from './clock';
 export * from './config';
 export * from './config.module';
 export * from './redact-url';
+export * from './generated-secret';

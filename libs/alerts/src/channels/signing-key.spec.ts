@@ -98,7 +98,7 @@ describe('resolveWebhookSigningKey', () => {
     );
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toMatch(
-      /^WEBHOOK_SIGNING_KEY: is unset, and the development key file .* got 16/,
+      /^WEBHOOK_SIGNING_KEY: is unset, and the development webhook signing key file .* got 16/,
     );
     expect((error as Error).message).not.toContain(short);
   });

@@ -1,7 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { chmod, link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Config, ConfigError, parseWebhookSigningKey } from '@fristvagt/config';
+import { type Config, ConfigError, parseWebhookSigningKey, readOrCreateSecret } from '@fristvagt/config';
 import { WEBHOOK_SECRET_PREFIX } from './webhook-signature';
 
 /** Where the development master key is kept, relative to DATA_DIR. */
@@ -43,63 +42,17 @@ export async function resolveWebhookSigningKey(config: Config, logger?: SigningK
     ]);
   }
   const path = join(config.dataDir, DEV_WEBHOOK_SIGNING_KEY_FILE);
-  const key = (await readDevKey(path)) ?? (await createDevKey(path).catch(dataDirError(path, 'create')));
+  const key = await readOrCreateSecret({
+    path,
+    variable: 'WEBHOOK_SIGNING_KEY',
+    kind: 'development webhook signing key',
+    generate: () => `${randomBytes(32).toString('base64')}\n`,
+    parse: parseWebhookSigningKey,
+  });
   logger?.warn(
     { path },
     'WEBHOOK_SIGNING_KEY is unset: webhooks are signed with secrets derived from a DEVELOPMENT key kept in ' +
       `${path}. Set WEBHOOK_SIGNING_KEY before giving a secret to a real receiver (NODE_ENV=production requires it).`,
   );
   return key;
-}
-
-async function readDevKey(path: string): Promise<Buffer | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    return dataDirError(path, 'read')(error);
-  }
-  const key = parseWebhookSigningKey(text);
-  if (!key.ok) {
-    throw new ConfigError([
-      {
-        variable: 'WEBHOOK_SIGNING_KEY',
-        message: `is unset, and the development key file ${path} ${key.message}; set WEBHOOK_SIGNING_KEY, or delete the file`,
-      },
-    ]);
-  }
-  return key.value;
-}
-
-/** Never replaces a key file: a temporary file is hard-linked into place, and a process that lost the race reads the winner's. */
-async function createDevKey(path: string): Promise<Buffer> {
-  const dir = join(path, '..');
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  await chmod(dir, 0o700);
-  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temporary, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-  try {
-    await link(temporary, path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    await unlink(temporary);
-  }
-  const key = await readDevKey(path);
-  if (key === undefined) throw new Error(`${path} vanished while it was being created`);
-  return key;
-}
-
-function dataDirError(path: string, verb: 'read' | 'create'): (error: unknown) => never {
-  return (error) => {
-    if (error instanceof ConfigError) throw error;
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new ConfigError([
-      {
-        variable: 'DATA_DIR',
-        message: `cannot ${verb} the development webhook signing key file ${path} (${code})`,
-      },
-    ]);
-  };
 }
