@@ -85,6 +85,13 @@ describe('the OpenAPI document', () => {
     expect(version).toMatchObject({ in: 'query', required: false, schema: { enum: ['2026.2', '2026.1'] } });
   });
 
+  it("documents a command's 503 case-busy and 409 stream-revision-conflict (issue 12, one busy case)", async () => {
+    const document = (await request(running.app.getHttpServer()).get('/docs-json').expect(200)).body;
+    const command = document.paths['/v1/cases/{caseId}/police-notifications'].post;
+    expect(command.responses['503'].description).toContain('case-busy');
+    expect(command.responses['409'].description).toContain('stream-revision-conflict');
+  });
+
   it('documents the obligation queries: every parameter with a description and an example, and the 503', async () => {
     const document = (await request(running.app.getHttpServer()).get('/docs-json').expect(200)).body;
     const filters = [

@@ -9,6 +9,7 @@ import {
   ApiNotFoundResponse,
   ApiOperation,
   ApiPreconditionFailedResponse,
+  ApiServiceUnavailableResponse,
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
@@ -52,10 +53,19 @@ export function CommandEndpoint(
     ApiUnauthorizedResponse({ description: 'Missing or unknown API key.' }),
     ApiForbiddenResponse({ description: 'The role may not send this command.' }),
     ApiNotFoundResponse({ description: "No such case within the key's municipalities." }),
-    ApiConflictResponse({ description: 'Refused by the state of the case (e.g. `duplicate-id`).' }),
+    ApiConflictResponse({
+      description:
+        'Refused by the state of the case (e.g. `duplicate-id`), or `stream-revision-conflict` when other ' +
+        'processes kept writing to the case for 5 s.',
+    }),
     ApiPreconditionFailedResponse({ description: 'If-Match does not match the current revision.' }),
     ApiUnprocessableEntityResponse({
       description: 'Refused by the rules (e.g. `aftercare-window-closed`), or `idempotency-key-reused`.',
+    }),
+    ApiServiceUnavailableResponse({
+      description:
+        '`case-busy` (with Retry-After): the commands before this one on the same case did not finish within ' +
+        '10 s; nothing was recorded, retry with the same Idempotency-Key.',
     }),
   );
 }
