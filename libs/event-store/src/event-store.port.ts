@@ -133,11 +133,18 @@ export interface EventStore {
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribe(options?: SubscribeOptions): Subscription;
-  /**
-   * Resolves once every append that committed before the call is visible to readAll (read your own writes
-   * from another process). Adapters whose readAll sees every committed append at once leave it out.
-   */
+  /** Resolves once the appends that were running when it was called have ended. */
   settle?(): Promise<void>;
+  /**
+   * Every committed event of these types after `after`, without waiting for what is still running: for read
+   * models that are sets and must see a write as soon as it answered. Never advance a checkpoint with it.
+   * Adapters whose readAll sees every committed append at once leave it out.
+   */
+  readCommittedAfter?(
+    after: Position | 'start',
+    types: readonly string[],
+    maxCount: number,
+  ): Promise<RecordedEvent[]>;
   /** The live subscriptions of this store instance and whether each is reading or reconnecting. */
   subscriptions?(): readonly SubscriptionStatus[];
   health(): Promise<AdapterHealth>;

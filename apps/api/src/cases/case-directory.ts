@@ -10,9 +10,9 @@ const BATCH = 1_000;
 /**
  * Which cases belong to a person, by the keyed hash of the CPR number: a read model of every `CaseOpened`,
  * rebuilt from the event log at start, before the server listens. It reads the log from its checkpoint once
- * a second, and before it answers a lookup it waits for the store to settle (every append committed before
- * the lookup is then visible to readAll: a few milliseconds at most, see docs/architecture.md) and reads
- * again, so a lookup finds every case whose opening command had answered before it was asked, in any process.
+ * a second, and before it answers a lookup it reads again, and then also the cases opened past its checkpoint
+ * that readAll holds back while any transaction on the server is open (readCommittedAfter), so a lookup finds
+ * every case whose opening command had answered before it was asked, in any process.
  *
  * It polls instead of following a live subscription on purpose: a live subscriber reads the log back
  * after every append, which at a thousand commands a second doubles the database's work for an index
@@ -60,9 +60,24 @@ export class CaseDirectory implements OnApplicationBootstrap, OnApplicationShutd
    * append that had committed when it was called.
    */
   async casesOf(lookupHash: string): Promise<string[]> {
-    await this.store.settle?.();
     await this.readStartingNow();
+    await this.readCommittedBeyondCheckpoint();
     return [...(this.byPerson.get(lookupHash) ?? [])];
+  }
+
+  /**
+   * The cases opened past the checkpoint that readAll does not return yet because some transaction on the server
+   * is still open: the directory is a set, so they are applied now and again when the checkpoint passes them.
+   * This is what finds a case the moment the command that opened it has answered, in any process.
+   */
+  private async readCommittedBeyondCheckpoint(): Promise<void> {
+    if (this.store.readCommittedAfter === undefined) return;
+    for (let after = this.checkpoint; ;) {
+      const batch = await this.store.readCommittedAfter(after, ['CaseOpened'], BATCH);
+      for (const event of batch) this.apply(event);
+      if (batch.length < BATCH) return;
+      after = batch[batch.length - 1].position;
+    }
   }
 
   /** A read that starts after this call: a read already under way may have begun before the store settled. */

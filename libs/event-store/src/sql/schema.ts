@@ -2,10 +2,11 @@
  * The event store's schema, shared verbatim by the PostgreSQL and PGlite adapters. Migrations are
  * numbered, applied in order under an advisory lock, and recorded; re-running them is a no-op.
  *
- * Global order is (transaction_id, global_position). Every insert into the events table passes the append
- * gate (migration 2) while its transaction has no id yet; a reader of the whole log returns only rows below
- * the oldest transaction that may still append (READ_ALL_SQL in sql-event-store.ts has the proof), so no event
- * can ever appear behind a position a subscriber has already passed. See docs/architecture.md.
+ * Global order is (transaction_id, global_position). A reader of the whole log only returns rows whose
+ * writing transaction is older than the oldest transaction still running (`pg_snapshot_xmin`): every
+ * transaction below that bound has finished, and every transaction that starts later gets a larger id, so
+ * no event can ever appear behind a position a subscriber has already passed. Every insert into the events
+ * table passes the append gate (migration 2) while its transaction has no id yet. See docs/architecture.md.
  */
 export const SCHEMA = 'fristvagt';
 
