@@ -156,6 +156,7 @@ describe('CPR keys in production', () => {
       CPR_ENCRYPTION_KEYS: `prod1:${encryptionKey}`,
       CPR_LOOKUP_KEY: randomBytes(32).toString('base64'),
       WEBHOOK_SIGNING_KEY: randomBytes(32).toString('base64'),
+      CHECKPOINT_SIGNING_KEY: randomBytes(32).toString('base64'),
     });
     try {
       const cpr = app.get<CprProtector>(CPR_PROTECTOR);

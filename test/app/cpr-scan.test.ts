@@ -65,6 +65,11 @@ describe('the CPR scan of responses and log lines', () => {
       'GET /docs-json',
       'HTTP/1.1 200 OK\r\n\r\n{"cpr":{"type":"string","example":"0103101234"}}',
     );
+    // A SHA-256 of the hash chain with ten digits in a row (a real one from a checkpoint export).
+    recorder.recordResponse(
+      'GET /v1/audit/checkpoints',
+      'HTTP/1.1 200 OK\r\n\r\n{"hash":"2001104567c7b663716a5761cd28d579b6199c67a57ee3ece221fb9922c0a7c3"}',
+    );
     expect(recorder.findings()).toEqual([]);
 
     recorder.recordResponse(
@@ -78,6 +83,9 @@ describe('the CPR scan of responses and log lines', () => {
       '{"person":{"cpr":"010310-XXXX","masked":true},"detail":"0103104123"}',
     );
     expect(recorder.findings()).toHaveLength(2);
+
+    recorder.recordResponse('GET /v1/audit/checkpoints', '{"hash":"abc123","note":"2001104567"}');
+    expect(recorder.findings()).toHaveLength(3);
   });
 
   it('scans a log line only once it is complete, and each line once', () => {

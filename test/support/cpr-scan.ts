@@ -12,7 +12,7 @@ import { containsCprNumber, replaceCprNumbers } from '@fristvagt/domain';
  *
  * The detector is the domain's `containsCprNumber` (plain, hyphen, space, dashes, dotted dates), nothing of
  * its own. Its plain form is deliberately broad (any ten digits), so values that are never a CPR number are
- * blanked before it looks: UUIDs (case, request and key ids), the full CPR number of a case read by a
+ * blanked before it looks: UUIDs (case, request and key ids), hex digests (the hash chain), the full CPR number of a case read by a
  * role entitled to it (the one disclosure the design makes), the bodies of the web page's and Swagger UI's
  * built files, and the examples of the OpenAPI document.
  */
@@ -22,6 +22,12 @@ const EXCERPT_CHARS = 80;
 
 /** Ids that are UUIDs: random hex in which ten digits in a row happen about once in a hundred. */
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
+
+/**
+ * Hashes written in hex (the hash chain's SHA-256 of 64 characters, key fingerprints): random hex again, in
+ * which ten digits in a row happen about once in fifteen 64-character hashes. 32 hex characters or more.
+ */
+const HEX_DIGEST = /\b[0-9a-f]{32,}\b/gi;
 
 /** Where a text was said: a response (with its request) or a log. */
 export interface CprFinding {
@@ -43,7 +49,7 @@ const DISCLOSED_CPR = /"cpr":"[^"]*"(?=,"masked":false)/g;
 
 /** A text with UUIDs and sanctioned disclosures blanked out, so that only a leak is left for the detector. */
 function withoutIds(text: string): string {
-  return text.replace(UUID, 'uuid').replace(DISCLOSED_CPR, '"cpr":"disclosed"');
+  return text.replace(UUID, 'uuid').replace(HEX_DIGEST, 'hex').replace(DISCLOSED_CPR, '"cpr":"disclosed"');
 }
 
 /**
