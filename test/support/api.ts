@@ -40,8 +40,9 @@ export interface TestApi {
   /** Every log line the app wrote, parsed. */
   logLines(): LogLine[];
   /**
-   * Events stored in this app's database, counted in the table itself: readAll holds back events of appends
-   * still in flight (see docs/architecture.md), and a count should not depend on that.
+   * Events stored in this app's database, counted in the table itself: readAll holds back events newer than
+   * the oldest transaction open anywhere on the server (see docs/architecture.md), which parallel test files
+   * make unpredictable.
    */
   eventCount(): Promise<number>;
   /** A new API key's bearer token. */
