@@ -157,7 +157,11 @@ describe('deadline engine faults (real processes, private PostgreSQL and Redis)'
     expect(findings.filter((f) => f.breaches !== 1)).toEqual([]);
 
     // Every process is still alive and healthy without being restarted by anyone.
-    for (const service of rig.workers) expect(service.isRunning()).toBe(true);
+    for (const service of rig.workers) {
+      // A process that died says why: its last lines.
+      if (!service.isRunning()) process.stdout.write(`${service.logs().split('\n').slice(-15).join('\n')}\n`);
+      expect(service.isRunning()).toBe(true);
+    }
     const healthy = async (service: ServiceProcess) => {
       for (let i = 0; i < 60; i++) {
         const response = await fetch(`${service.url()}/health`).catch(() => undefined);

@@ -122,7 +122,12 @@ export function tapHttpServer(
   const open = new Set<Exchange[]>();
   const exchangesOf = new WeakMap<Socket, Exchange[]>();
   const flush = (exchange: Exchange) => {
-    if (exchange.parts.length > 0) record(exchange.request, exchange.parts.join(''), exchange.test);
+    try {
+      if (exchange.parts.length > 0) record(exchange.request, exchange.parts.join(''), exchange.test);
+    } catch (error) {
+      // Runs in the app's socket events: a fault of the scan must never take the app under test down with it.
+      process.stderr.write(`cpr-scan could not record a response: ${String(error)}\n`);
+    }
     exchange.parts.length = 0;
   };
   const onConnection = (socket: Socket) => {
