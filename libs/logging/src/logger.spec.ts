@@ -72,6 +72,21 @@ describe('the logger', () => {
     expect(JSON.parse(lines()[0]!).msg).toBe('meeting 01.03.2026 kl. 10, tlf. 12 34 56 78');
   });
 
+  it('leaves UUIDs whole, even one whose digits read like a CPR number, and still censors one beside it', () => {
+    const { logger, lines } = capture();
+    // ee662748-0390-… came from a CI run: "662748-0390" was censored inside the case id.
+    logger.info(
+      {
+        caseId: 'ee662748-0390-57fb-9ac1-c61b3ee816ec',
+        note: 'ee662748-0390-57fb-9ac1-c61b3ee816ec 010310-4827',
+      },
+      'read',
+    );
+    const record = JSON.parse(lines()[0]!);
+    expect(record.caseId).toBe('ee662748-0390-57fb-9ac1-c61b3ee816ec');
+    expect(record.note).toBe('ee662748-0390-57fb-9ac1-c61b3ee816ec [REDACTED-CPR]');
+  });
+
   it('censors keys named cpr, authorization, password and cookie at any depth', () => {
     const { logger, lines } = capture();
     logger.info({

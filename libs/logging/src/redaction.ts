@@ -52,7 +52,19 @@ export function redactLogLine(line: string): string {
   return line
     .replace(URL_PASSWORD, `$1${SECRET_CENSOR}@`)
     .replace(SECRET_KEY_VALUE, (_match, key: string) => `"${key}":"${SECRET_CENSOR}"`)
-    .replace(JSON_TOKENS, (token) =>
-      token.startsWith('"') ? replaceCprNumbers(token, CPR_CENSOR) : `"${CPR_CENSOR}"`,
-    );
+    .replace(JSON_TOKENS, (token) => (token.startsWith('"') ? redactOutsideUuids(token) : `"${CPR_CENSOR}"`));
+}
+
+/** A UUID (case, request, event ids): random hex in which six digits, a hyphen and four more occur by chance. */
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+/** CPR numbers censored in a string, except inside the UUIDs it holds, which are ids and stay readable. */
+function redactOutsideUuids(text: string): string {
+  let out = '';
+  let from = 0;
+  for (const match of text.matchAll(UUID)) {
+    out += replaceCprNumbers(text.slice(from, match.index), CPR_CENSOR) + match[0];
+    from = match.index + match[0].length;
+  }
+  return out + replaceCprNumbers(text.slice(from), CPR_CENSOR);
 }
