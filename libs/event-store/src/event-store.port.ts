@@ -133,8 +133,6 @@ export interface EventStore {
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribe(options?: SubscribeOptions): Subscription;
-  /** Resolves once the appends that were running when it was called have ended. */
-  settle?(): Promise<void>;
   /**
    * Every committed event of these types after `after`, without waiting for what is still running: for read
    * models that are sets and must see a write as soon as it answered. Never advance a checkpoint with it.

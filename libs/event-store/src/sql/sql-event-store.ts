@@ -138,38 +138,63 @@ const APPEND_ONE_SQL = `WITH head AS (
 const RECORD_SEPARATOR = '\x1e';
 
 /**
- * Ids (as `xid`, what pg_locks shows) of the transactions that are running and hold the append gate in this
- * database (`holding` true), or hold no gate here (false), from one read of pg_locks: one pg_lock_status call,
- * a consistent picture of the main lock table, where both transaction-id and advisory locks live. Every
- * transaction holds an ExclusiveLock on its own id for as long as it runs. Never a null in the list: the
- * horizon tests ids with NOT IN, which a null would turn into "skip every running append".
+ * Ids (as `xid`, what pg_locks shows) of the transactions that are running and hold no append gate in this
+ * database, from one read of pg_locks: one pg_lock_status call, which holds every partition lock of the main
+ * lock table while it copies it, so it is a consistent picture of the table, where both transaction-id and
+ * advisory locks live (neither kind is ever a fast-path lock). Every transaction holds an ExclusiveLock on its
+ * own id for as long as it runs.
+ *
+ * The gate and the id are matched by the backend's `pid`, never by `virtualtransaction`. pg_locks builds each
+ * row's virtualtransaction from the backend's local transaction id *as it reads that row*, and a committing
+ * backend clears that id (ProcArrayEndTransaction) before it releases its locks, without the lock table's
+ * partition locks: one read of pg_locks could show an ending append's id lock as `7/0` and its gate as
+ * `7/4711`, so the append looked gate-less and a reader skipped its events. That is the skip
+ * test/event-store/pressure.test.ts caught in December 2026; scripts reproduced it in 20 s with 12 writers,
+ * and never with `pid`. A pid is fixed for a backend's life, and one backend runs one transaction at a time,
+ * whose locks are all released before its next one takes any. Rows without a pid (prepared transactions)
+ * are never listed, so they hold the horizon back. Never a null in the list: the horizon tests ids with
+ * NOT IN, which a null would turn into "skip every running append".
  */
-function runningTransactions(holding: boolean): string {
-  return `WITH l AS MATERIALIZED (
-    SELECT locktype, transactionid, virtualtransaction, database FROM pg_locks
-    WHERE granted AND ((locktype = 'transactionid' AND mode = 'ExclusiveLock')
+const GATELESS_TRANSACTIONS = `WITH l AS MATERIALIZED (
+    SELECT locktype, transactionid, pid, database FROM pg_locks
+    WHERE granted AND pid IS NOT NULL AND ((locktype = 'transactionid' AND mode = 'ExclusiveLock')
       OR (locktype = 'advisory' AND classid = ${APPEND_GATE_CLASS} AND objid = 0 AND objsubid = 2))
   )
   SELECT t.transactionid FROM l t WHERE t.locktype = 'transactionid' AND t.transactionid IS NOT NULL
-    AND ${holding ? '' : 'NOT '}EXISTS (
-      SELECT FROM l g WHERE g.locktype = 'advisory' AND g.virtualtransaction = t.virtualtransaction
+    AND NOT EXISTS (
+      SELECT FROM l g WHERE g.locktype = 'advisory' AND g.pid = t.pid
         AND g.database = (SELECT oid FROM pg_database WHERE datname = current_database()))`;
-}
 
 /**
- * The reader's horizon is the oldest transaction still running on the server (`pg_snapshot_xmin` of the
- * statement's snapshot): every transaction below it has ended, and every one that gets an id later gets a
- * larger one, so no event can appear behind a position a reader has passed. Any write transaction on the
- * server holds it back, not only appends.
- *
- * A narrower horizon was tried (December 2026): the smallest in-progress id not shown by pg_locks to be running
- * without the append gate. Under concurrent load it skipped events (test/event-store/pressure.test.ts caught a
- * subscriber delivering (T-1) and (T+1) but never T), so it was taken out again; the gate stays, and settle()
- * and readCommittedAfter() serve the readers that must not wait (the case lookup). See docs/architecture.md.
+ * The reader's horizon: events of transactions with a smaller id are all visible to this statement or will
+ * never exist. From the statement's snapshot S (`pg_current_snapshot()` is the snapshot the scan uses): the
+ * smallest id in S's in-progress list that is not positively known to be a running transaction without the
+ * append gate, else S's xmax. Proof that no event is ever skipped:
+ * - Every insert into the events table passes the gate (migration 2's statement trigger): it takes the gate,
+ *   shared and transaction-scoped, and is refused if its transaction already has an id. So a transaction that
+ *   inserts events holds the gate from before its id was assigned until it ends; at its end it releases its
+ *   id lock before its advisory locks (ProcReleaseLocks), so it is never seen with the id lock and without the
+ *   gate.
+ * - Take T below the horizon. If T is not in S's in-progress list, T < xmax(S) ended before S: its rows are
+ *   visible to this statement if it committed, and there are none otherwise. If T is in the list, it is below
+ *   the smallest id not known to be gate-less, so at the pg_locks read T was running with an id and its backend
+ *   held no gate (matched by pid: see GATELESS_TRANSACTIONS). Had T ever inserted events, it would have taken the
+ *   gate before its id existed (before S) and would still hold it. So T inserts no events, ever.
+ * - Every transaction that gets an id after S gets one >= xmax(S) >= the horizon.
+ * Hence every event below the horizon that will ever commit is visible to this statement, and a reader that
+ * returned position (T, P) never finds an event with a smaller position later. A transaction that ended
+ * between S and the pg_locks read is not "known", so it bounds the read: conservative, never wrong.
+ * Held back only by running appends, not by other write transactions on the server (any database).
+ * With nothing in progress (always on PGlite, a single connection) pg_locks is not read at all.
  */
+const HORIZON_SQL = `(SELECT CASE WHEN NOT EXISTS (SELECT FROM pg_snapshot_xip(s.snapshot)) THEN pg_snapshot_xmax(s.snapshot)
+    ELSE coalesce((SELECT min(x.id) FROM pg_snapshot_xip(s.snapshot) AS x(id)
+                   WHERE x.id::xid NOT IN (${GATELESS_TRANSACTIONS})), pg_snapshot_xmax(s.snapshot)) END
+  FROM (SELECT pg_current_snapshot() AS snapshot) s)`;
+
 const READ_ALL_SQL = `SELECT ${EVENT_COLUMNS} FROM ${SCHEMA}.events e
   WHERE (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
-    AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+    AND e.transaction_id < ${HORIZON_SQL}
   ORDER BY e.transaction_id, e.global_position
   LIMIT $3`;
 
@@ -182,15 +207,6 @@ const READ_COMMITTED_SQL = `SELECT ${EVENT_COLUMNS} FROM ${SCHEMA}.events e
   WHERE (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint) AND e.event_type = ANY($3::text[])
   ORDER BY e.transaction_id, e.global_position
   LIMIT $4`;
-
-/**
- * For settle(): the snapshot to wait on ($1, or a new one when null) and whether an append that was running
- * at that snapshot (one holding the append gate) still runs.
- */
-const SETTLE_SQL = `SELECT s.snapshot::text, EXISTS (
-    SELECT FROM pg_snapshot_xip(s.snapshot) AS x(id) WHERE x.id::xid IN (${runningTransactions(true)}))
-  FROM (SELECT coalesce($1::text::pg_snapshot, pg_current_snapshot()) AS snapshot) s`;
-const SETTLE_POLL_MS = 2;
 
 /**
  * The event store on PostgreSQL's SQL, whatever carries it: the pg pool (PostgresEventStore) or
@@ -378,23 +394,6 @@ export class SqlEventStore implements EventStore {
       'fristvagt_read_committed',
     );
     return toRecordedEvents(rows);
-  }
-
-  /**
-   * Resolves once the appends that were running when it was called have ended: waits (polling every 2 ms),
-   * usually at once or within a few milliseconds; transactions that are not appends never hold it up.
-   * Immediate on PGlite.
-   */
-  async settle(): Promise<void> {
-    let snapshot: string | null = null;
-    for (;;) {
-      const [[taken, pending]] = (await this.driver.query(SETTLE_SQL, [snapshot], 'fristvagt_settle')) as [
-        [string, boolean],
-      ];
-      if (!pending) return;
-      snapshot = taken;
-      await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
-    }
   }
 
   /**
