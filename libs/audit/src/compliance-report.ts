@@ -3,7 +3,7 @@ import {
   type CaseState,
   COUNCIL_NOT_HELD_REASONS,
   type CouncilNotHeldReason,
-  evolveCase,
+  caseFolder,
   initialCaseState,
   localDateOf,
   type ObligationState,
@@ -109,12 +109,13 @@ interface Tally {
 
 /** What one case's stream tells the report: its state now, and its councils' outcomes with reasons. */
 function readCase(events: readonly RecordedEvent[]) {
+  const folder = caseFolder(initialCaseState);
   let state: CaseState = initialCaseState;
   const notHeld = new Map<string, { at: string; reason: CouncilNotHeldReason }>();
   const councilsOf = new Map<string, string[]>();
   for (const recorded of events) {
     const event: CaseEvent = toDomainEvent(recorded);
-    state = evolveCase(state, event);
+    state = folder.apply([event]);
     if (event.type === 'CouncilNotHeld') {
       notHeld.set(event.data.councilId, { at: event.occurredAt, reason: event.data.reason });
     }

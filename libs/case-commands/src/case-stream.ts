@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type CaseEvent, type CaseState, evolveCase, initialCaseState } from '@fristvagt/domain';
+import { type CaseEvent, type CaseState, foldCaseEvents, initialCaseState } from '@fristvagt/domain';
 import type { NewEvent, RecordedEvent } from '@fristvagt/event-store';
 
 /** One stream per case, named by the case's UUID: never a CPR number or a name. */
@@ -22,9 +22,7 @@ export function toDomainEvent(
 }
 
 export function foldCase(events: readonly RecordedEvent[], state: CaseState = initialCaseState): CaseState {
-  let folded = state;
-  for (const event of events) folded = evolveCase(folded, toDomainEvent(event));
-  return folded;
+  return foldCaseEvents(state, events.map(toDomainEvent));
 }
 
 export interface AppendContext {

@@ -6,8 +6,8 @@ import { factRank } from './fact-rank';
 import { evolveInvestigation } from './investigation';
 import { isFactEvent, type CaseEvent, type FactEvent } from './events';
 import { evolveNetworkCouncil } from './network-council';
-import { evolveObligations } from './obligations';
-import type { CaseState } from './state';
+import { evolveObligation, evolveObligations } from './obligations';
+import type { CaseState, ObligationState } from './state';
 import { evolveNotification } from './underretning';
 
 /** Folds one fact into the case state. */
@@ -65,4 +65,45 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
         ? { lastFactAt: state.lastFactAt, lastFactRank: Math.max(state.lastFactRank, rank) }
         : { lastFactAt: state.lastFactAt, lastFactRank: state.lastFactRank };
   return { ...next, facts: { fact: event, previous: state.facts }, ...latest };
+}
+
+/**
+ * `events.reduce(evolveCase, state)`, in time linear in the events. evolveCase copies the case's obligations
+ * record at every obligation event (it must: every state it returns is a value), which makes folding a case
+ * with n obligations O(n²): a case of 500 facts spent most of a command's time copying. Here the fold copies
+ * the record once into one of its own and updates that in place; nothing outside sees it until the fold
+ * returns, and `state` is never changed. Gives exactly the state the reduce gives (properties.spec.ts).
+ */
+export function foldCaseEvents(state: CaseState, events: Iterable<CaseEvent>): CaseState {
+  return caseFolder(state).apply(events);
+}
+
+/**
+ * A fold that goes on over several calls, for loops that fold, look at the state, and fold on (the late-fact
+ * replay, re-evaluation): one copy of the obligations record for the whole loop instead of one per step.
+ * A state `apply` returned stays valid only until the next `apply`, which may change its obligations record
+ * in place; the state handed to `caseFolder` is never changed.
+ */
+export function caseFolder(start: CaseState): { apply(events: Iterable<CaseEvent>): CaseState } {
+  let folded = start;
+  let owned: Record<string, ObligationState> | null = null;
+  return {
+    apply(events) {
+      for (const event of events) {
+        if (isFactEvent(event)) {
+          folded = evolveCase(folded, event);
+          continue;
+        }
+        if (event.type === 'ObligationNotOpened') continue;
+        const next = evolveObligation(folded.obligations, event);
+        if (next === undefined) continue;
+        if (owned === null || folded.obligations !== owned) {
+          owned = { ...folded.obligations };
+          folded = { ...folded, obligations: owned };
+        }
+        owned[next.obligationId] = next;
+      }
+      return folded;
+    },
+  };
 }

@@ -19,7 +19,7 @@
 import type { DecideContext } from './context';
 import { deriveObligations } from './derive';
 import type { CaseEvent, FactEvent, ObligationCancelled, ObligationEvent } from './events';
-import { evolveCase } from './evolve';
+import { caseFolder } from './evolve';
 import { factRank } from './fact-rank';
 import { factRef, SUPERSEDED_BY_LATE_FACT } from './obligations';
 import { arrivesLate, initialCaseState, recordedFacts, type CaseState } from './state';
@@ -58,11 +58,12 @@ interface Replay {
 
 /** The case as it would stand had its facts been posted in business-time order, each decided at `ctx.now`. */
 export function replayInBusinessTime(facts: readonly FactEvent[], ctx: DecideContext): Replay {
+  const folder = caseFolder(initialCaseState);
   let state = initialCaseState;
   const events = new Map<string, ObligationEvent[]>();
   for (const fact of inBusinessTimeOrder(facts)) {
     const derived = deriveObligations(state, fact, ctx);
-    state = [fact as CaseEvent, ...derived].reduce(evolveCase, state);
+    state = folder.apply([fact as CaseEvent, ...derived]);
     for (const event of derived) {
       if (event.type === 'ObligationNotOpened') continue;
       const id = event.data.obligationId;

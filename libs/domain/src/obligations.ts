@@ -384,9 +384,23 @@ export function decideWaiveObligation(command: WaiveObligation, state: CaseState
 
 export function evolveObligations(state: CaseState, event: ObligationEvent): CaseState {
   if (event.type === 'ObligationNotOpened') return state;
+  const next = evolveObligation(state.obligations, event);
+  if (next === undefined) return state;
+  return { ...state, obligations: { ...state.obligations, [next.obligationId]: next } };
+}
+
+/**
+ * The obligation an obligation event is about, after it: a new one for `ObligationOpened`, else the one in
+ * `obligations` changed (undefined when the event names none). Pure; evolveObligations and foldCaseEvents
+ * (evolve.ts) both use it, the latter to update a record of its own in place instead of copying it per event.
+ */
+export function evolveObligation(
+  obligations: CaseState['obligations'],
+  event: Exclude<ObligationEvent, { type: 'ObligationNotOpened' }>,
+): ObligationState | undefined {
   if (event.type === 'ObligationOpened') {
     const d = event.data;
-    const obligation: ObligationState = {
+    return {
       obligationId: d.obligationId,
       ruleId: d.ruleId,
       variant: d.variant,
@@ -413,37 +427,33 @@ export function evolveObligations(state: CaseState, event: ObligationEvent): Cas
       openedForLateFact: d.lateFact ?? null,
       supersededBy: null,
     };
-    return { ...state, obligations: { ...state.obligations, [d.obligationId]: obligation } };
   }
-  const current = state.obligations[event.data.obligationId];
-  if (current === undefined) return state;
-  const next = ((): ObligationState => {
-    switch (event.type) {
-      case 'ObligationDueSoon':
-        return { ...current, warned: true };
-      case 'ObligationBreached':
-        return {
-          ...current,
-          breached: true,
-          breachedAt: event.data.detectedAt,
-          dueAt: current.dueAt ?? event.data.dueAt,
-        };
-      case 'ObligationFulfilled':
-        return {
-          ...current,
-          status: 'fulfilled',
-          fulfilledAt: event.data.fulfilledAt,
-          onTime: event.data.onTime,
-        };
-      case 'ObligationCancelled':
-        return {
-          ...current,
-          status: 'cancelled',
-          supersededBy: event.data.reason === SUPERSEDED_BY_LATE_FACT ? event.data.by : null,
-        };
-      case 'ObligationWaived':
-        return { ...current, status: 'waived' };
-    }
-  })();
-  return { ...state, obligations: { ...state.obligations, [current.obligationId]: next } };
+  const current = obligations[event.data.obligationId];
+  if (current === undefined) return undefined;
+  switch (event.type) {
+    case 'ObligationDueSoon':
+      return { ...current, warned: true };
+    case 'ObligationBreached':
+      return {
+        ...current,
+        breached: true,
+        breachedAt: event.data.detectedAt,
+        dueAt: current.dueAt ?? event.data.dueAt,
+      };
+    case 'ObligationFulfilled':
+      return {
+        ...current,
+        status: 'fulfilled',
+        fulfilledAt: event.data.fulfilledAt,
+        onTime: event.data.onTime,
+      };
+    case 'ObligationCancelled':
+      return {
+        ...current,
+        status: 'cancelled',
+        supersededBy: event.data.reason === SUPERSEDED_BY_LATE_FACT ? event.data.by : null,
+      };
+    case 'ObligationWaived':
+      return { ...current, status: 'waived' };
+  }
 }

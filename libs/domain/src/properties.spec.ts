@@ -5,6 +5,8 @@ import { decideCase } from './decider';
 import type { CaseEvent, ObligationOpened } from './events';
 import { DK_YOUTH_PACK } from './rules/dk-youth';
 import type { RulePack } from './rules/types';
+import { foldCaseEvents } from './evolve';
+import { initialCaseState } from './state';
 import { canonical, cmd, context, fold, given, openCase } from './test-support';
 
 const FROM = Date.UTC(1990, 0, 1);
@@ -180,6 +182,22 @@ describe('deciders over random histories', () => {
         expect(canonical(play(scenario))).toBe(canonical(events));
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it('foldCaseEvents gives exactly the state evolveCase one event at a time gives, and changes no state it is handed', () => {
+    fc.assert(
+      fc.property(scenarioArb, fc.nat(), (scenario, cut) => {
+        const events = play(scenario);
+        expect(foldCaseEvents(initialCaseState, events)).toEqual(fold(events));
+        // Folding on from a folded prefix leaves the prefix's state as it was.
+        const at = cut % (events.length + 1);
+        const prefix = foldCaseEvents(initialCaseState, events.slice(0, at));
+        const before = canonical(prefix);
+        expect(foldCaseEvents(prefix, events.slice(at))).toEqual(fold(events));
+        expect(canonical(prefix)).toBe(before);
+      }),
+      { numRuns: 200 },
     );
   });
 });

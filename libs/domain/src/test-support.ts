@@ -36,7 +36,7 @@ export function openCase(birthDate: string, occurredAt = '2020-01-01T09:00:00.00
 }
 
 export function fold(events: readonly CaseEvent[]): CaseState {
-  return events.reduce(evolveCase, initialCaseState);
+  return events.reduce(evolveCase, initialCaseState); // one event at a time on purpose: the reference fold
 }
 
 function unwrap(result: Result<CaseEvent[]>, command: CaseCommand): CaseEvent[] {

@@ -1,7 +1,7 @@
 import type { DecideContext } from '../context';
 import { deriveObligations } from '../derive';
 import { isFactEvent, type CaseEvent, type FactRef, type RulePackRef } from '../events';
-import { evolveCase } from '../evolve';
+import { caseFolder } from '../evolve';
 import { initialCaseState, type CaseState, type ObligationState } from '../state';
 import { resolveRules } from './resolve';
 import type { RulePack } from './types';
@@ -93,6 +93,7 @@ export function evaluateHistory(
 ): Evaluation {
   const rules = resolveRules(pack, municipality);
   const notOpened: Evaluation['notOpened'] = [];
+  const folder = caseFolder(initialCaseState);
   let state: CaseState = initialCaseState;
   for (const event of events) {
     if (ms(event.occurredAt) > ms(now)) continue;
@@ -105,7 +106,7 @@ export function evaluateHistory(
         ...(municipalSettings !== undefined && { municipalSettings }),
       };
       const derived = deriveObligations(state, event, ctx);
-      state = [event, ...derived].reduce(evolveCase, state);
+      state = folder.apply([event, ...derived]);
       for (const d of derived) {
         if (d.type === 'ObligationNotOpened') {
           notOpened.push({ ruleId: d.data.ruleId, reason: d.data.reason, triggeredBy: d.data.triggeredBy });
@@ -115,7 +116,7 @@ export function evaluateHistory(
       event.type === 'ObligationWaived' &&
       state.obligations[event.data.obligationId]?.status === 'open'
     ) {
-      state = evolveCase(state, event);
+      state = folder.apply([event]);
     }
   }
   return {
