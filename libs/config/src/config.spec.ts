@@ -65,6 +65,29 @@ describe('loadConfig', () => {
         secureCookies: false,
       },
       checkpoints: { intervalMs: 3_600_000 },
+      metrics: {},
+    });
+  });
+
+  describe('metrics', () => {
+    it('reads the scrape token and a port of its own', () => {
+      const token = 'abcdefghijklmnop-0123456789+/=';
+      expect(loadConfig({ METRICS_TOKEN: token, METRICS_PORT: '9464' }).metrics).toEqual({
+        token,
+        port: 9464,
+      });
+      expect(loadConfig({ METRICS_PORT: '0' }).metrics).toEqual({ port: 0 });
+    });
+
+    it('refuses a short or odd token, a port out of range, and the API port again, naming the variable', () => {
+      expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/^METRICS_TOKEN: must be 16 to 256/);
+      expect(() => loadConfig({ METRICS_TOKEN: 'has a space in it, 16+' })).toThrow(/^METRICS_TOKEN:/);
+      expect(() => loadConfig({ METRICS_PORT: '70000' })).toThrow(/^METRICS_PORT: must be a whole number/);
+      expect(() => loadConfig({ PORT: '8080', METRICS_PORT: '8080' })).toThrow(
+        'METRICS_PORT: must differ from PORT (8080)',
+      );
+      // The refusal never repeats the token.
+      expect(() => loadConfig({ METRICS_TOKEN: 'secret token!' })).not.toThrow(/secret token/);
     });
   });
 

@@ -2,6 +2,7 @@ import { createPrivateKey, KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { redactUrl, urlScheme } from './redact-url';
+import { declaredVariable, type VariableName } from './variables';
 
 export const ROLES = ['all', 'api', 'worker'] as const;
 /** Which part of Fristvagt a process runs: `all` is api and worker in one process (the embedded default). */
@@ -162,6 +163,19 @@ export interface Config {
   readonly alerts: AlertsConfig;
   readonly web: WebConfig;
   readonly checkpoints: CheckpointConfig;
+  readonly metrics: MetricsConfig;
+}
+
+/**
+ * Who reads GET /metrics, and where (apps/api/src/metrics). On the HTTP port it needs METRICS_TOKEN as a bearer
+ * token, or without one comes from the loopback address (the embedded default scrapes with no setup from the
+ * same machine); METRICS_PORT adds a listener of its own on HOST that serves /metrics only.
+ */
+export interface MetricsConfig {
+  /** METRICS_TOKEN: the bearer token a scrape must send, on either listener. Unset: see above. */
+  readonly token?: string;
+  /** METRICS_PORT: a port of its own for GET /metrics (0 picks a free one). Unset: no such listener. */
+  readonly port?: number;
 }
 
 /** Sealed checkpoints of the event log's hash chain (issue 13; libs/event-store/src/chain). */
@@ -198,7 +212,9 @@ export class ConfigError extends Error {
  */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const issues: ConfigIssue[] = [];
-  const read = (variable: string): string | undefined => {
+  // Declared variables only: variables.ts is the schema docs/configuration.md and docker/ are checked against.
+  const read = (variable: VariableName): string | undefined => {
+    declaredVariable(variable);
     const value = env[variable]?.trim();
     return value === undefined || value === '' ? undefined : value;
   };
@@ -326,6 +342,19 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     fail('CHECKPOINT_INTERVAL', message),
   );
 
+  const metricsToken = read('METRICS_TOKEN');
+  if (metricsToken !== undefined && !/^[A-Za-z0-9._~+/=-]{16,256}$/.test(metricsToken)) {
+    fail('METRICS_TOKEN', 'must be 16 to 256 characters: letters, digits and . _ ~ + / = -');
+  }
+  const rawMetricsPort = read('METRICS_PORT');
+  const metricsPort =
+    rawMetricsPort === undefined
+      ? undefined
+      : parsePort(rawMetricsPort, (message) => fail('METRICS_PORT', message));
+  if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === port) {
+    fail('METRICS_PORT', `must differ from PORT (${port})`);
+  }
+
   if (issues.length > 0) throw new ConfigError(issues);
 
   const eventStore: EventStoreConfig =
@@ -397,6 +426,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     checkpoints: {
       ...(checkpointKey?.ok === true && { signingKey: checkpointKey.value }),
       intervalMs: checkpointIntervalMs!,
+    },
+    metrics: {
+      ...(metricsToken !== undefined && { token: metricsToken }),
+      ...(metricsPort !== undefined && { port: metricsPort }),
     },
   };
 }
