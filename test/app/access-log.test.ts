@@ -75,6 +75,47 @@ describe('the access log', () => {
     expect(openLine).toMatchObject({ method: 'POST', route: '/v1/cases', status: 201, keyId });
   });
 
+  it('puts the request and correlation ids on every line the request logs, also after reading its body', async () => {
+    const supervisor = await app.api.key('supervisor', ['461']);
+    // The body comes in two packets, so that it is read in the socket's async context, not the request's.
+    const url = new URL(app.api.running.url);
+    const body = JSON.stringify({ apiKey: supervisor });
+    const answer = await new Promise<string>((resolve, reject) => {
+      let received = '';
+      const socket = connect(Number(url.port), url.hostname, () => {
+        socket.write(
+          'POST /v1/session HTTP/1.1\r\n' +
+            `Host: ${url.host}\r\n` +
+            'X-Request-Id: sign-in-1\r\n' +
+            'X-Correlation-Id: portal:login-7\r\n' +
+            'Content-Type: application/json\r\n' +
+            'Connection: close\r\n' +
+            `Content-Length: ${body.length}\r\n\r\n` +
+            body.slice(0, 10),
+        );
+        setTimeout(() => socket.write(body.slice(10)), 50);
+      });
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+      socket.on('end', () => resolve(received));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 201/);
+    expect(answer).toMatch(/\r\nx-correlation-id: portal:login-7\r\n/i);
+    expect(await accessLineOf('sign-in-1')).toMatchObject({ correlationId: 'portal:login-7', status: 201 });
+    // Written by the handler, after the body was read: the audit line of the sign-in.
+    const audit = app.api.logLines().find((l) => l.audit === 'session-started');
+    expect(audit).toMatchObject({ requestId: 'sign-in-1', correlationId: 'portal:login-7' });
+
+    // Without X-Correlation-Id the request id is the correlation id.
+    const read = await app.api.http.get('/v1/session').set('X-Request-Id', 'session-read-1');
+    expect(read.headers['x-correlation-id']).toBe('session-read-1');
+    expect(await accessLineOf('session-read-1')).toMatchObject({ correlationId: 'session-read-1' });
+    // A line written outside any request carries neither.
+    const started = app.api.logLines().find((l) => /listening on/.test(l.msg));
+    expect(started).toBeDefined();
+    expect(started?.requestId).toBeUndefined();
+  });
+
   it('logs an unknown route as "(no route)", without the CPR number in its path or query', async () => {
     const response = await app.api.http
       .get(`/v1/persons/${CPR_IN_PATH}?cpr=${CPR_IN_PATH}`)
@@ -97,7 +138,7 @@ describe('the access log', () => {
       .set('X-Request-Id', 'has spaces and a / slash');
     expect(response.status).toBe(401);
     const requestId = String(response.headers['x-request-id']);
-    expect(requestId).toMatch(/^[A-Za-z0-9._-]{1,64}$/);
+    expect(requestId).toMatch(/^[A-Za-z0-9._:-]{1,128}$/);
     expect(requestId).not.toBe('has spaces and a / slash');
 
     const line = await accessLineOf(requestId);

@@ -88,6 +88,26 @@ describe('the CPR scan of responses and log lines', () => {
     expect(recorder.findings()).toHaveLength(3);
   });
 
+  it('passes the measured values of /metrics, and fails a CPR number in its names or labels', () => {
+    const recorder = new CprRecorder();
+    const metrics = (body: string) => `HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\n${body}`;
+    recorder.recordResponse(
+      'GET /metrics',
+      metrics(
+        '# TYPE process_start_time_seconds gauge\nprocess_start_time_seconds 1764642679\n' +
+          'fristvagt_command_duration_seconds_sum{command="OpenCase",outcome="ok"} 0.0123456789\n',
+      ),
+    );
+    expect(recorder.findings()).toEqual([]);
+
+    recorder.recordResponse(
+      'GET /metrics',
+      metrics('fristvagt_obligations_open{municipality="0103104123"} 1\n'),
+    );
+    recorder.recordResponse('GET /v1/cases', metrics('process_start_time_seconds 1764642679\n'));
+    expect(recorder.findings().map((finding) => finding.request)).toEqual(['GET /metrics', 'GET /v1/cases']);
+  });
+
   it('scans a log line only once it is complete, and each line once', () => {
     let log = '{"msg":"a"}\n{"msg":"0103';
     const recorder = new CprRecorder();

@@ -59,6 +59,13 @@ function withoutIds(text: string): string {
  */
 const STATIC_ASSET = /^GET \/(app\/assets|docs)\/[^?]*$/;
 
+/**
+ * Prometheus metrics, whose sample values are numbers the service measured (process_start_time_seconds is ten
+ * digits): the values are blanked, the names and labels (where a leak would show) are scanned.
+ */
+const METRICS = /^GET \/metrics(\?|$)/;
+const SAMPLE_VALUE = /^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{.*\})?) \S+( -?\d+)?$/gm;
+
 /** The OpenAPI document, whose examples show what a CPR number looks like: everything else in it is scanned. */
 const OPENAPI_DOCUMENT = /^GET \/docs-json(\?|$)/;
 const EXAMPLE = /"example":"[^"]*"/g;
@@ -70,6 +77,7 @@ function scannedPart(request: string, raw: string): string {
     const end = raw.indexOf('\r\n\r\n');
     return end < 0 ? raw : raw.slice(0, end);
   }
+  if (ok && METRICS.test(request)) return raw.replace(SAMPLE_VALUE, '$1 0');
   return ok && OPENAPI_DOCUMENT.test(request) ? raw.replace(EXAMPLE, '"example":"…"') : raw;
 }
 

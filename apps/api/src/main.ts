@@ -6,6 +6,7 @@ import { type Clock, type Config, loadConfig } from '@fristvagt/config';
 import { EVENT_STORE, type EventStore } from '@fristvagt/event-store';
 import { createLogger, type Logger, PinoNestLogger } from '@fristvagt/logging';
 import { AppModule } from './app.module';
+import { MetricsListenError } from './metrics/metrics-server';
 import { requestIdOf, useAccessLog } from './http/access-log';
 import { serveOpenApi } from './openapi';
 import { answerClientError } from './problems/client-errors';
@@ -76,7 +77,7 @@ export async function bootstrap(env: NodeJS.ProcessEnv, options: BootstrapOption
   try {
     useAccessLog(app, logger);
     useJsonBodies(app);
-    // The worker alone serves /health and nothing else.
+    // The worker alone serves /health and /metrics and nothing else.
     if (config.role !== 'worker') {
       serveOpenApi(app);
       await serveWebPage(app, config.web.assetsDir, logger);
@@ -90,6 +91,8 @@ export async function bootstrap(env: NodeJS.ProcessEnv, options: BootstrapOption
     await app.listen(config.port, config.host);
   } catch (error) {
     await app.close();
+    // METRICS_PORT is opened as the app starts (MetricsServer), and names its own variable.
+    if (error instanceof MetricsListenError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const variable = code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' ? 'HOST' : 'PORT';
     throw new ListenError(

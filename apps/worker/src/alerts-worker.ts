@@ -4,6 +4,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
   type OnModuleDestroy,
+  Optional,
 } from '@nestjs/common';
 import {
   AlertDispatcher,
@@ -18,6 +19,7 @@ import {
 import { CLOCK, type Clock, CONFIG, type Config } from '@fristvagt/config';
 import { EVENT_STORE, type EventStore } from '@fristvagt/event-store';
 import { LOGGER, type Logger } from '@fristvagt/logging';
+import { METRICS, type Metrics } from '@fristvagt/metrics';
 import {
   ObligationsReadModel,
   type Projection,
@@ -51,6 +53,7 @@ export class AlertsWorker implements OnApplicationBootstrap, OnModuleDestroy, On
     @Inject(ALERT_QUEUE) private readonly queue: JobQueue<DeliveryJob>,
     private readonly alerts: AlertsReadModel,
     private readonly obligations: ObligationsReadModel,
+    @Optional() @Inject(METRICS) private readonly metrics?: Metrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -78,9 +81,16 @@ export class AlertsWorker implements OnApplicationBootstrap, OnModuleDestroy, On
         digestAt: alerts.digestAt,
         webhookSecret: (subscriptionId, version) => webhookSecret(signingKey, subscriptionId, version),
         permanentFailure: (message) => new PermanentJobFailure(message),
-        onOutcome: (toSend, result, final) =>
+        onOutcome: (toSend, result, final) => {
+          this.metrics?.alertDeliveries.inc({
+            channel: toSend.subscription.channel.kind,
+            outcome: result.ok ? 'delivered' : final ? 'failed' : 'retrying',
+          });
           this.logger[result.ok ? 'info' : final ? 'error' : 'warn'](
             {
+              // The command that set the deadline: its request's logs and the breach's share it.
+              correlationId: toSend.correlationId,
+              causationId: toSend.sourceEventId,
               deliveryId: toSend.delivery.deliveryId,
               subscriptionId: toSend.subscription.subscriptionId,
               municipality: toSend.delivery.municipality,
@@ -93,7 +103,8 @@ export class AlertsWorker implements OnApplicationBootstrap, OnModuleDestroy, On
               : final
                 ? 'alert delivery failed for good'
                 : 'alert delivery attempt failed',
-          ),
+          );
+        },
       },
     );
     this.dispatcher = dispatcher;

@@ -10,6 +10,7 @@ import { caseRules } from '@fristvagt/case-commands';
 import { CLOCK, type Clock, CONFIG, type Config } from '@fristvagt/config';
 import { EVENT_STORE, type EventStore } from '@fristvagt/event-store';
 import { LOGGER, type Logger } from '@fristvagt/logging';
+import { METRICS, type Metrics } from '@fristvagt/metrics';
 import {
   ObligationsReadModel,
   obligationsProjection,
@@ -41,13 +42,20 @@ export class DeadlineWorker implements OnApplicationBootstrap, OnModuleDestroy, 
     @Inject(WAKE_UP_SCHEDULER) private readonly scheduler: WakeUpScheduler,
     readModel: ObligationsReadModel,
     @Optional() private readonly alerts?: AlertsWorker,
+    @Optional() @Inject(METRICS) private readonly metrics?: Metrics,
   ) {
     this.engine = new DeadlineEngine(store, readModel, scheduler, clock, caseRules(config), {
       horizonMs: config.scheduler.horizonMs,
+      onCheckFailed: (wakeUp) => this.metrics?.wakeUpHandled(wakeUp.kind, 'error'),
       onChecked: (wakeUp, outcome, detectedAt) => {
+        const lateSeconds = (Date.parse(detectedAt) - Date.parse(wakeUp.at)) / 1000;
+        this.metrics?.wakeUpHandled(wakeUp.kind, outcome.kind, lateSeconds);
         if (outcome.kind !== 'appended') return;
         this.logger.info(
           {
+            // The command that opened the obligation: its request's logs and this breach's alerts share it.
+            correlationId: outcome.correlationId,
+            causationId: outcome.causationId,
             caseId: wakeUp.caseId,
             obligationId: wakeUp.obligationId,
             wakeUp: wakeUp.kind,

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { CLOCK, type Clock, type Config } from '@fristvagt/config';
 import { EventStoreModule } from '@fristvagt/event-store-nest';
 import { LOGGER, type Logger } from '@fristvagt/logging';
+import { METRICS, type Metrics } from '@fristvagt/metrics';
 import { READ_MODEL_DATABASE, ReadModelsModule } from '@fristvagt/read-models';
 import { openJobQueue, openScheduler, WAKE_UP_SCHEDULER, type WakeUpScheduler } from '@fristvagt/scheduling';
 import { ALERT_QUEUE, AlertsWorker } from './alerts-worker';
@@ -30,9 +31,10 @@ export class WorkerModule {
             provide: WAKE_UP_SCHEDULER,
             // Opened after the read models (and so after the event store): a start-up that fails there
             // leaves no scheduler connection behind, since no shutdown hook runs for a half-built app.
-            inject: [CLOCK, LOGGER, READ_MODEL_DATABASE],
-            useFactory: (clock: Clock, logger: Logger) =>
-              openScheduler({
+            inject: [CLOCK, LOGGER, READ_MODEL_DATABASE, { token: METRICS, optional: true }],
+            useFactory: (clock: Clock, logger: Logger, _db: unknown, metrics?: Metrics) => {
+              const countError = backendErrorCounter(config, metrics, 'wake-ups');
+              return openScheduler({
                 backend: config.scheduler.backend,
                 redisUrl: config.redisUrl,
                 redisPrefix: config.scheduler.redisPrefix,
@@ -41,8 +43,12 @@ export class WorkerModule {
                 sweepEveryMs: config.scheduler.sweepEveryMs,
                 concurrency: config.scheduler.concurrency,
                 clock,
-                onError: (error, context) => logger.warn({ err: error, context }, 'scheduler trouble'),
-              }),
+                onError: (error, context) => {
+                  if (context.source === 'backend') countError();
+                  logger.warn({ err: error, context }, 'scheduler trouble');
+                },
+              });
+            },
           },
           {
             provide: SCHEDULER_HEALTH,
@@ -63,9 +69,10 @@ export class WorkerModule {
           {
             provide: ALERT_QUEUE,
             // After the scheduler: the same backend, its own queue.
-            inject: [LOGGER, WAKE_UP_SCHEDULER],
-            useFactory: (logger: Logger) =>
-              openJobQueue({
+            inject: [LOGGER, WAKE_UP_SCHEDULER, { token: METRICS, optional: true }],
+            useFactory: (logger: Logger, _scheduler: unknown, metrics?: Metrics) => {
+              const countError = backendErrorCounter(config, metrics, 'alert-deliveries');
+              return openJobQueue({
                 backend:
                   config.scheduler.backend === 'in-process-timer' ? 'in-process' : config.scheduler.backend,
                 redisUrl: config.redisUrl,
@@ -79,8 +86,12 @@ export class WorkerModule {
                   maxDelayMs: config.alerts.retryMaxDelayMs,
                   jitter: 0.5,
                 },
-                onError: (error, context) => logger.warn({ err: error, context }, 'alert queue trouble'),
-              }),
+                onError: (error, context) => {
+                  if (context.source === 'backend') countError();
+                  logger.warn({ err: error, context }, 'alert queue trouble');
+                },
+              });
+            },
           },
           AlertsWorker,
           DeadlineWorker,
@@ -92,4 +103,16 @@ export class WorkerModule {
     }
     return module;
   }
+}
+
+/**
+ * Counts the 'error' events of a BullMQ queue and worker (fristvagt_queue_backend_errors_total), from zero so
+ * that the series exists before the first error; nothing for the in-process timers, which have no backend.
+ */
+function backendErrorCounter(config: Config, metrics: Metrics | undefined, queue: string): () => void {
+  const { backend: scheduler } = config.scheduler;
+  if (metrics === undefined || scheduler === 'in-process-timer') return () => undefined;
+  const labels = { backend: scheduler === 'bullmq-redis' ? 'redis' : 'postgres', queue };
+  metrics.queueBackendErrors.inc(labels, 0);
+  return () => metrics.queueBackendErrors.inc(labels);
 }

@@ -118,7 +118,14 @@ export class AlertDispatcher {
     const round = String(delivery.resends);
     if (result.ok) {
       const data: AlertDelivered['data'] = { deliveryId, attempt, status: result.status ?? null, at };
-      await this.append(delivery.municipality, deliveryId, 'AlertDelivered', data, ['delivered', round]);
+      await this.append(
+        delivery.municipality,
+        deliveryId,
+        'AlertDelivered',
+        data,
+        ['delivered', round],
+        toSend,
+      );
       this.options.onOutcome?.(toSend, result, true);
       return;
     }
@@ -133,11 +140,14 @@ export class AlertDispatcher {
       retrying: true,
       at,
     };
-    await this.append(delivery.municipality, deliveryId, 'AlertDeliveryAttemptFailed', data, [
-      'attempt',
-      round,
-      String(attempt),
-    ]);
+    await this.append(
+      delivery.municipality,
+      deliveryId,
+      'AlertDeliveryAttemptFailed',
+      data,
+      ['attempt', round, String(attempt)],
+      toSend,
+    );
     this.options.onOutcome?.(toSend, result, false);
     throw new Error(result.error);
   }
@@ -163,10 +173,14 @@ export class AlertDispatcher {
       error: result.error.slice(0, 500),
       at: this.clock.now().toISOString(),
     };
-    await this.append(delivery.municipality, delivery.deliveryId, 'AlertDeliveryFailed', data, [
-      'failed',
-      String(delivery.resends),
-    ]);
+    await this.append(
+      delivery.municipality,
+      delivery.deliveryId,
+      'AlertDeliveryFailed',
+      data,
+      ['failed', String(delivery.resends)],
+      toSend,
+    );
     this.options.onOutcome?.(toSend, result, true);
   }
 
@@ -249,12 +263,17 @@ export class AlertDispatcher {
     }
   }
 
+  /**
+   * An outcome carries the correlation id of the event that owed the delivery (the command that set the
+   * deadline) and that event's id as its causation; a digest prepared starts its own correlation.
+   */
   private async append(
     municipality: string,
     deliveryId: string,
     type: string,
     data: object,
     idParts: readonly string[],
+    cause?: Pick<DeliveryToSend, 'correlationId' | 'sourceEventId'>,
   ): Promise<void> {
     const event: NewEvent = {
       id: stableUuid(deliveryId, ...idParts),
@@ -264,8 +283,8 @@ export class AlertDispatcher {
         municipality,
         actor: 'alerts',
         occurredAt: this.clock.now().toISOString(),
-        correlationId: deliveryId,
-        causationId: null,
+        correlationId: cause?.correlationId ?? deliveryId,
+        causationId: cause?.sourceEventId ?? null,
         schemaVersion: 1,
       },
     };

@@ -52,6 +52,10 @@ export interface DeliveryToSend {
   readonly delivery: DeliveryView;
   readonly alert: Alert;
   readonly subscription: SubscriptionView;
+  /** The event that owed it (a breach, a warning, a digest prepared). */
+  readonly sourceEventId: string;
+  /** That event's correlation id: the command that set the deadline, for logs and the outcome's events. */
+  readonly correlationId: string;
 }
 
 const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -145,19 +149,23 @@ export class AlertsReadModel {
   /** A delivery with its alert and subscription, for the dispatcher. */
   async toSend(deliveryId: string): Promise<DeliveryToSend | undefined> {
     const rows = await this.live.run((t) =>
-      this.db.query(`SELECT ${DELIVERY_COLUMNS}, payload FROM ${t.deliveries} WHERE delivery_id = $1`, [
-        deliveryId,
-      ]),
+      this.db.query(
+        `SELECT ${DELIVERY_COLUMNS}, payload, source_event_id, correlation_id FROM ${t.deliveries}
+          WHERE delivery_id = $1`,
+        [deliveryId],
+      ),
     );
     if (rows.length === 0) return undefined;
     const delivery = toDelivery(rows[0]);
     const subscription = await this.subscription(delivery.subscriptionId);
     if (subscription === undefined) return undefined;
-    const payload = rows[0][17];
+    const [payload, sourceEventId, correlationId] = rows[0].slice(17);
     return {
       delivery,
       alert: (typeof payload === 'string' ? JSON.parse(payload) : payload) as Alert,
       subscription,
+      sourceEventId: String(sourceEventId),
+      correlationId: correlationId === null ? delivery.deliveryId : String(correlationId),
     };
   }
 

@@ -45,7 +45,8 @@ export function caseUrl(publicUrl: string, caseId: string): string {
 export function alertsProjection(options: AlertsProjectionOptions): Projection {
   return {
     name: 'alerts',
-    version: 1,
+    // 2: deliveries keep the correlation id of their source event, for the dispatcher's logs and events.
+    version: 2,
     tables: ['subscriptions', 'alert_obligations', 'deliveries'],
 
     async setup(tx: SqlTransaction, t: TableNames): Promise<void> {
@@ -87,6 +88,7 @@ CREATE TABLE ${t.deliveries} (
   rule_id         text,
   payload         json        NOT NULL,
   source_event_id text        NOT NULL,
+  correlation_id  text,
   created_at      timestamptz NOT NULL,
   status          text        NOT NULL DEFAULT 'pending',
   attempts        integer     NOT NULL DEFAULT 0,
@@ -146,6 +148,7 @@ interface NewDelivery {
   ruleId: string | null;
   payload: unknown;
   sourceEventId: string;
+  correlationId: string;
   createdAt: string;
 }
 
@@ -306,6 +309,7 @@ class AlertsBatch {
         ruleId: null,
         payload: data.alert,
         sourceEventId: event.id,
+        correlationId: event.metadata.correlationId,
         createdAt: event.metadata.recordedAt,
       });
       return;
@@ -444,6 +448,7 @@ class AlertsBatch {
         ruleId: payload.ruleId,
         payload,
         sourceEventId: event.id,
+        correlationId: event.metadata.correlationId,
         createdAt: event.metadata.recordedAt,
       });
     }
@@ -497,9 +502,9 @@ class AlertsBatch {
     if (ds.length > 0) {
       await tx.query(
         `INSERT INTO ${t.deliveries} (delivery_id, subscription_id, municipality, kind, channel_kind, case_id,
-           obligation_id, rule_id, payload, source_event_id, created_at)
+           obligation_id, rule_id, payload, source_event_id, correlation_id, created_at)
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                              $8::text[], $9::json[], $10::text[], $11::timestamptz[])
+                              $8::text[], $9::json[], $10::text[], $11::text[], $12::timestamptz[])
          ON CONFLICT (delivery_id) DO NOTHING`,
         [
           ds.map((d) => d.deliveryId),
@@ -512,6 +517,7 @@ class AlertsBatch {
           ds.map((d) => d.ruleId),
           ds.map((d) => JSON.stringify(d.payload)),
           ds.map((d) => d.sourceEventId),
+          ds.map((d) => d.correlationId),
           ds.map((d) => d.createdAt),
         ],
       );

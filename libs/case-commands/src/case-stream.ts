@@ -29,6 +29,8 @@ export interface AppendContext {
   readonly municipality: string;
   readonly actor: string;
   readonly correlationId: string;
+  /** What caused these events: the API request's id, or the event a wake-up acted on. Default null. */
+  readonly causationId?: string | null;
   readonly idempotency: { readonly key: string; readonly request: string } | null;
 }
 
@@ -42,7 +44,7 @@ export function toNewEvents(events: readonly CaseEvent[], context: AppendContext
       actor: context.actor,
       occurredAt: event.occurredAt,
       correlationId: context.correlationId,
-      causationId: null,
+      causationId: context.causationId ?? null,
       schemaVersion: CASE_EVENT_SCHEMA_VERSION,
       ...(context.idempotency !== null && { idempotency: context.idempotency }),
     },

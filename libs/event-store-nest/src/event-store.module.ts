@@ -1,6 +1,7 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { Config } from '@fristvagt/config';
 import { EVENT_STORE, type EventStore } from '@fristvagt/event-store';
+import { instrumentEventStore, metricsOf } from '@fristvagt/metrics';
 import { openEventStore } from './open-event-store';
 
 /** Closes the store once every other module has stopped (subscriptions, projections) on app.close(). */
@@ -27,7 +28,16 @@ export class EventStoreModule {
       module = {
         module: EventStoreModule,
         providers: [
-          { provide: EVENT_STORE, useFactory: () => openEventStore(config.eventStore, { service: true }) },
+          {
+            provide: EVENT_STORE,
+            // With the app's Metrics (MetricsModule), appends and store failures are counted. Found by the
+            // config rather than injected, so that opening the store starts first, as before.
+            useFactory: async () => {
+              const store = await openEventStore(config.eventStore, { service: true });
+              const metrics = metricsOf(config);
+              return metrics === undefined ? store : instrumentEventStore(store, metrics);
+            },
+          },
           EventStoreLifecycle,
         ],
         exports: [EVENT_STORE],

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { withLogContext } from './log-context';
 import { createLogger } from './logger';
 import { PinoNestLogger } from './nest-logger';
 import { redactLogLine } from './redaction';
@@ -142,6 +143,43 @@ describe('the logger', () => {
       stack: 'Error: boom\n    at x',
     });
     expect(verbose).toMatchObject({ level: 'trace', msg: 'detail' });
+  });
+});
+
+describe('the log context', () => {
+  it('puts the request and correlation ids on every line written inside it, also after an await', async () => {
+    const { logger, lines } = capture();
+    logger.info('before');
+    await withLogContext({ requestId: 'req-1', correlationId: 'corr-1' }, async () => {
+      logger.info('inside');
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      logger.child({ component: 'x' }).warn({ caseId: 'c-1' }, 'later');
+    });
+    logger.info('after');
+    const [before, inside, later, after] = lines().map((line) => JSON.parse(line));
+    expect(before.requestId).toBeUndefined();
+    expect(inside).toMatchObject({ requestId: 'req-1', correlationId: 'corr-1', msg: 'inside' });
+    expect(later).toMatchObject({
+      requestId: 'req-1',
+      correlationId: 'corr-1',
+      component: 'x',
+      caseId: 'c-1',
+    });
+    expect(after.correlationId).toBeUndefined();
+  });
+
+  it('lets a field of the log call win, adds to an outer context, and is not changed by a line', () => {
+    const { logger, lines } = capture();
+    withLogContext({ requestId: 'req-1', correlationId: 'corr-1' }, () => {
+      logger.info({ correlationId: 'corr-of-the-breach' }, 'explicit');
+      withLogContext({ correlationId: 'corr-2' }, () => logger.info('nested'));
+      logger.info('again');
+    });
+    const [explicit, nested, again] = lines().map((line) => JSON.parse(line));
+    expect(explicit).toMatchObject({ requestId: 'req-1', correlationId: 'corr-of-the-breach' });
+    expect(nested).toMatchObject({ requestId: 'req-1', correlationId: 'corr-2' });
+    expect(again).toMatchObject({ requestId: 'req-1', correlationId: 'corr-1' });
+    expect(again.msg).toBe('again');
   });
 });
 

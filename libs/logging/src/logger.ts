@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Level, type Logger } from 'pino';
+import { currentLogContext } from './log-context';
 import { censorSecretKeys, redactLogLine } from './redaction';
 
 export type { Logger } from 'pino';
@@ -15,7 +16,8 @@ export interface LoggerOptions {
 /**
  * The one logger of Fristvagt: pino, JSON lines. Secret keys (`cpr`, `authorization`, `password`) are
  * censored in the fields before serialization, and CPR-shaped numbers in the finished line, so nothing a
- * caller logs (a message, an error, a child binding) can bypass it. See redaction.ts.
+ * caller logs (a message, an error, a child binding) can bypass it. See redaction.ts. Every line also carries
+ * the request and correlation ids of the work it is written for (log-context.ts).
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   return pino(
@@ -23,6 +25,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       level: options.level ?? 'info',
       base: { pid: process.pid, ...options.base },
       timestamp: pino.stdTimeFunctions.isoTime,
+      // A copy: pino merges the line's own fields into what mixin returns.
+      mixin: () => ({ ...currentLogContext() }),
       formatters: {
         level: (label) => ({ level: label }),
         bindings: (bindings) => censorSecretKeys(bindings),

@@ -13,6 +13,8 @@ export interface DeadlineEngineOptions {
   readonly checkConcurrency?: number;
   /** Every check that appended events (a warning or a breach), for logs and metrics. */
   readonly onChecked?: (wakeUp: WakeUp, outcome: CheckObligationOutcome, detectedAt: string) => void;
+  /** Every check that threw (the scheduler retries it), for metrics. */
+  readonly onCheckFailed?: (wakeUp: WakeUp, error: unknown) => void;
 }
 
 export interface SweepReport {
@@ -54,6 +56,9 @@ export class DeadlineEngine {
       obligationId: wakeUp.obligationId,
       now,
       rulesFor: this.rulesFor,
+    }).catch((error: unknown) => {
+      this.options.onCheckFailed?.(wakeUp, error);
+      throw error;
     });
     this.options.onChecked?.(wakeUp, outcome, now);
     return outcome;

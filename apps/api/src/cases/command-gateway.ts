@@ -3,7 +3,7 @@ import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { CaseCommand } from '@fristvagt/domain';
 import { requestHash, scopedIdempotencyKey } from '../http/idempotency';
-import { correlationId, headerOf } from '../http/request';
+import { correlationId, headerOf, requestId } from '../http/request';
 import { CPR_PROTECTOR, type CprProtector } from '../personal-data/cpr-protector';
 import type { CommandOutcome } from './dto/outcome.dto';
 import type { CommandExchange } from './http';
@@ -15,7 +15,7 @@ import {
 } from './execute-case-command';
 
 /**
- * The HTTP edge of every command: reads Idempotency-Key, If-Match and X-Request-Id, runs the command
+ * The HTTP edge of every command: reads Idempotency-Key, If-Match and the trace ids, runs the command
  * through the CommandBus, and writes the status and headers. Controllers only build the domain command.
  */
 @Injectable()
@@ -52,6 +52,7 @@ export class CommandGateway {
           },
           ifMatch,
           correlationId: correlationId(request),
+          requestId: requestId(request),
         }),
       );
     } catch (error) {

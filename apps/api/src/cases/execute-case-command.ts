@@ -15,6 +15,7 @@ import {
   youthHistoryFor,
 } from '@fristvagt/case-commands';
 import { CLOCK, type Clock, CONFIG, type Config } from '@fristvagt/config';
+import { type CommandOutcome as MetricOutcome, METRICS, type Metrics } from '@fristvagt/metrics';
 import {
   type CaseCommand,
   type CaseState,
@@ -46,6 +47,8 @@ export interface CaseCommandRequest {
   /** The revision the caller last saw (If-Match); null lets the handler retry on a concurrent write. */
   readonly ifMatch: bigint | null;
   readonly correlationId: string;
+  /** The request's id, stored as the events' causationId. */
+  readonly requestId: string;
 }
 
 export interface CaseCommandResult {
@@ -98,6 +101,7 @@ export class ExecuteCaseCommandHandler implements ICommandHandler<ExecuteCaseCom
     private readonly youthHistories: YouthHistories,
     /** Municipal settings at run time (municipalities module); absent: the compiled pack's only. */
     @Optional() private readonly municipalSettings?: MunicipalSettingsStore,
+    @Optional() @Inject(METRICS) private readonly metrics?: Metrics,
   ) {
     this.rulesFor = caseRules(config);
     this.factTime = {
@@ -106,7 +110,21 @@ export class ExecuteCaseCommandHandler implements ICommandHandler<ExecuteCaseCom
     };
   }
 
-  async execute({ request }: ExecuteCaseCommand): Promise<CaseCommandResult> {
+  /** One observation of fristvagt_command_duration_seconds per command, whatever its outcome. */
+  async execute(command: ExecuteCaseCommand): Promise<CaseCommandResult> {
+    const started = performance.now();
+    const type = command.request.command.type;
+    try {
+      const result = await this.executeOnce(command);
+      this.metrics?.commandFinished(type, result.replayed ? 'replayed' : 'ok', started);
+      return result;
+    } catch (error) {
+      this.metrics?.commandFinished(type, metricOutcomeOf(error), started);
+      throw error;
+    }
+  }
+
+  private async executeOnce({ request }: ExecuteCaseCommand): Promise<CaseCommandResult> {
     try {
       return await this.loadDecideAppend(request);
     } catch (error) {
@@ -188,6 +206,7 @@ export class ExecuteCaseCommandHandler implements ICommandHandler<ExecuteCaseCom
         municipality,
         actor: request.principal.keyId,
         correlationId: request.correlationId,
+        causationId: request.requestId,
         idempotency: request.idempotency,
       }),
       request.idempotency?.key,
@@ -216,6 +235,20 @@ export class ExecuteCaseCommandHandler implements ICommandHandler<ExecuteCaseCom
     if (!inScope(principal, command.data.municipality)) throw municipalityOutOfScope();
     return command.data.municipality;
   }
+}
+
+/**
+ * How a refused command counts in the metrics: other writers kept changing the case (409
+ * stream-revision-conflict) or it moved past the caller's If-Match (412), the case was busy (503), the domain
+ * or the access rules refused it (any other 4xx, the domain's 409s included), or something failed.
+ */
+export function metricOutcomeOf(error: unknown): MetricOutcome {
+  if (error instanceof CaseBusy) return 'busy';
+  if (!(error instanceof HttpException)) return 'error';
+  const { code } = error.getResponse() as { code?: unknown };
+  if (code === 'stream-revision-conflict' || code === 'revision-mismatch') return 'conflict';
+  const status = error.getStatus();
+  return status >= 400 && status < 500 ? 'rejected' : 'error';
 }
 
 /** The municipalities whose settings a command may need: the one it opens a case in, or the caller's. */

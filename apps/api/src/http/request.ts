@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { containsCprNumber } from '@fristvagt/domain';
+import { correlationIdFrom, requestIdFrom } from './trace-ids';
 
 /** The parts of the HTTP request and reply (Fastify's, or Express's) the command edges use. */
 export interface HttpRequest {
@@ -21,14 +20,16 @@ export function headerOf(request: HttpRequest, name: string): string | undefined
   return Array.isArray(value) ? value.join(',') : value;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
 /**
- * The request id of the access log (access-log.ts), so a log line and the events of its request meet; else
- * the caller's X-Request-Id when it is a harmless token. It is stored in every event, so never a CPR number.
+ * The correlation id of the work this request starts, stored in the metadata of every event it appends: the
+ * caller's X-Correlation-Id when it is a harmless token (trace-ids.ts), else the request id of the access log
+ * (access-log.ts), so a log line and the events of its request meet. Never a CPR number.
  */
 export function correlationId(request: HttpRequest): string {
-  if (request.id !== undefined) return request.id;
-  const given = headerOf(request, 'x-request-id');
-  return given !== undefined && REQUEST_ID.test(given) && !containsCprNumber(given) ? given : randomUUID();
+  return correlationIdFrom(request.headers, requestId(request));
+}
+
+/** The access log's request id (Fastify's, from a harmless X-Request-Id or new). */
+export function requestId(request: HttpRequest): string {
+  return request.id ?? requestIdFrom(request.headers);
 }
