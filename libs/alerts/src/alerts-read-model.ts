@@ -222,6 +222,19 @@ export class AlertsReadModel {
       failed: Number(failed),
     };
   }
+
+  /** backlog() as /health and the metrics report it: the oldest pending delivery's age in seconds at `nowMs`. */
+  async backlogAt(
+    nowMs: number,
+  ): Promise<{ pending: number; oldestPendingAgeSeconds: number | null; failed: number }> {
+    const { pending, oldestCreatedAt, failed } = await this.backlog();
+    const oldest = oldestCreatedAt === null ? null : Date.parse(oldestCreatedAt);
+    return {
+      pending,
+      oldestPendingAgeSeconds: oldest === null ? null : Math.max(0, (nowMs - oldest) / 1000),
+      failed,
+    };
+  }
 }
 
 function toSubscription(r: unknown[]): SubscriptionView {

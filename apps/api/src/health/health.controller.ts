@@ -132,14 +132,7 @@ export class HealthController {
   private async alertsHealth(): Promise<AlertsHealth | undefined> {
     if (this.alerts === undefined) return undefined;
     try {
-      const backlog = await withTimeout(this.alerts.backlog(), undefined);
-      if (backlog === undefined) return undefined;
-      const oldest = backlog.oldestCreatedAt === null ? null : Date.parse(backlog.oldestCreatedAt);
-      return {
-        pending: backlog.pending,
-        oldestPendingAgeSeconds: oldest === null ? null : Math.max(0, (Date.now() - oldest) / 1000),
-        failed: backlog.failed,
-      };
+      return await withTimeout(this.alerts.backlogAt(Date.now()), undefined);
     } catch {
       // The alerts read model is not built yet (its projection reports that above).
       return undefined;

@@ -71,14 +71,7 @@ export class MetricSources implements OnModuleInit {
       }));
     });
     metrics.setSource('alertBacklog', async () => {
-      const backlog = await notReadyAs(this.alerts.backlog(), undefined);
-      if (backlog === undefined) return undefined;
-      const oldest = backlog.oldestCreatedAt === null ? null : Date.parse(backlog.oldestCreatedAt);
-      return {
-        pending: backlog.pending,
-        oldestPendingAgeSeconds: oldest === null ? null : Math.max(0, (Date.now() - oldest) / 1000),
-        failed: backlog.failed,
-      };
+      return notReadyAs(this.alerts.backlogAt(Date.now()), undefined);
     });
     if (this.config.eventStore.adapter === 'postgres' && this.db.adapter === 'postgres') {
       metrics.setSource('xminHorizonAge', async () => Number((await this.db.query(XMIN_HORIZON_AGE))[0][0]));
