@@ -16,8 +16,7 @@
  * the one variable; it needs a PostgreSQL server (DATABASE_URL, default the local one).
  */
 import { Client } from 'pg';
-import { PostgresEventStore } from '@fristvagt/event-store';
-import { APPEND_GATE_CLASS } from '@fristvagt/event-store/sql/schema';
+import { APPEND_GATE_CLASS, PostgresEventStore } from '@fristvagt/event-store';
 import { createTestDatabase } from '../test/support/postgres';
 import { newEvent, streamName } from '../test/support/events';
 

@@ -7,5 +7,6 @@ export { PgliteEventStore } from './pglite/pglite-event-store';
 export type { PgliteEventStoreOptions } from './pglite/pglite-event-store';
 export { EventStoreDbEventStore } from './eventstoredb';
 export { SqlEventStore } from './sql/sql-event-store';
+export { APPEND_GATE_CLASS } from './sql/schema';
 export type { SqlDriver, SqlTransaction } from './sql/sql-driver';
 export * from './chain';

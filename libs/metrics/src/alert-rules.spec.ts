@@ -100,6 +100,7 @@ describe('docs/prometheus/alerts.yml', () => {
     expect(uses('fristvagt_wakeup_lateness_seconds')).toBe(true);
     expect(uses('fristvagt_alert_deliveries_total')).toBe(true);
     expect(uses('fristvagt_event_store_xmin_horizon_age_seconds')).toBe(true);
+    expect(uses('fristvagt_event_store_oldest_append_age_seconds')).toBe(true);
     expect(uses('fristvagt_event_store_errors_total')).toBe(true);
     expect(uses('fristvagt_queue_backend_errors_total')).toBe(true);
   });

@@ -25,6 +25,7 @@ const FAMILIES = [
   'fristvagt_projection_events_applied',
   'fristvagt_obligations_open',
   'fristvagt_event_store_xmin_horizon_age_seconds',
+  'fristvagt_event_store_oldest_append_age_seconds',
   'fristvagt_event_store_subscriptions_reconnecting',
   'fristvagt_metrics_source_errors_total',
 ];
@@ -134,9 +135,11 @@ describe('Metrics', () => {
     // A gauge without labels and without a source has no sample (not a 0 that would mean "nothing held").
     expect(samples.filter((s) => s.name === 'fristvagt_event_store_xmin_horizon_age_seconds')).toEqual([]);
     metrics.setSource('xminHorizonAge', async () => 12.5);
+    metrics.setSource('oldestAppendAge', async () => 0.25);
     metrics.setSource('alertBacklog', async () => ({ pending: 2, oldestPendingAgeSeconds: null, failed: 1 }));
     samples = parseSamples(await metrics.text());
     expect(sumOf(samples, 'fristvagt_event_store_xmin_horizon_age_seconds')).toBe(12.5);
+    expect(sumOf(samples, 'fristvagt_event_store_oldest_append_age_seconds')).toBe(0.25);
     expect(sumOf(samples, 'fristvagt_alert_deliveries_pending')).toBe(2);
     expect(sumOf(samples, 'fristvagt_alert_deliveries_failed')).toBe(1);
     expect(samplesOf(samples, 'fristvagt_alert_oldest_pending_delivery_age_seconds')).toHaveLength(1);

@@ -48,6 +48,8 @@ export interface MetricSources {
   alertBacklog(): Promise<DeliveryBacklog | undefined>;
   /** Age in seconds of the oldest transaction holding a transaction id on the event store's server. */
   xminHorizonAge(): Promise<number | undefined>;
+  /** Age in seconds of the oldest append to the event store still running (holding the append gate). */
+  oldestAppendAge(): Promise<number | undefined>;
   subscriptions(): Promise<ReadonlyArray<{ readonly name: string; readonly state: string }>>;
 }
 export type MetricSourceName = keyof MetricSources;
@@ -243,8 +245,13 @@ export class Metrics {
     );
     single(
       'fristvagt_event_store_xmin_horizon_age_seconds',
-      'How long the oldest transaction holding a transaction id on the event store’s PostgreSQL server has been open: readers of the global log wait behind it (pg_snapshot_xmin). PostgreSQL only.',
+      'How long the oldest transaction holding a transaction id on the event store’s PostgreSQL server (any database) has been open: it holds back VACUUM everywhere, and readers of the global log wait behind it when it is an append. PostgreSQL only.',
       () => read('xminHorizonAge'),
+    );
+    single(
+      'fristvagt_event_store_oldest_append_age_seconds',
+      'How long the oldest append to the event store still running (holding the append gate) has been open: readers of the global log (projections, wake-ups, alerts) see nothing committed after it until it ends. PostgreSQL only; 0 when none runs.',
+      () => read('oldestAppendAge'),
     );
     single(
       'fristvagt_event_store_subscriptions_reconnecting',

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { AlertsReadModel } from '@fristvagt/alerts';
 import { CONFIG, type Config } from '@fristvagt/config';
-import { EVENT_STORE, type EventStore } from '@fristvagt/event-store';
+import { APPEND_GATE_CLASS, EVENT_STORE, type EventStore } from '@fristvagt/event-store';
 import { METRICS, type Metrics } from '@fristvagt/metrics';
 import {
   ObligationsReadModel,
@@ -14,14 +14,25 @@ import {
 import { PROJECTIONS, READ_MODEL_DATABASE } from '@fristvagt/read-models';
 
 /**
- * The oldest transaction on the server that holds a transaction id (it wrote, or is writing): the readers
- * of the global log see nothing committed after pg_snapshot_xmin, which it holds back. Transactions of other
- * users show their start only to a role with pg_read_all_stats (docs/metrics.md).
+ * The oldest transaction on the server that holds a transaction id (it wrote, or is writing): it holds back
+ * pg_snapshot_xmin, so VACUUM on the whole server, and the log's readers if it is an append (below).
+ * Transactions of other users show their start only to a role with pg_read_all_stats (docs/metrics.md).
  */
 const XMIN_HORIZON_AGE = `
   SELECT coalesce(extract(epoch FROM clock_timestamp() - min(xact_start)), 0)::float8
     FROM pg_stat_activity
    WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()`;
+
+/**
+ * The oldest append still running in this database: a transaction that holds the append gate (migration 2),
+ * matched to its backend by pid as the readers' horizon does (libs/event-store/src/sql/sql-event-store.ts).
+ * Readers of the global log wait for it and for nothing else.
+ */
+const OLDEST_APPEND_AGE = `
+  SELECT coalesce(extract(epoch FROM clock_timestamp() - min(a.xact_start)), 0)::float8
+    FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+   WHERE l.locktype = 'advisory' AND l.classid = ${APPEND_GATE_CLASS} AND l.objid = 0 AND l.objsubid = 2
+     AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
 
 /**
  * Points the gauges of Metrics at what they read when scraped: this process's subscriptions always; where the
@@ -75,6 +86,9 @@ export class MetricSources implements OnModuleInit {
     });
     if (this.config.eventStore.adapter === 'postgres' && this.db.adapter === 'postgres') {
       metrics.setSource('xminHorizonAge', async () => Number((await this.db.query(XMIN_HORIZON_AGE))[0][0]));
+      metrics.setSource('oldestAppendAge', async () =>
+        Number((await this.db.query(OLDEST_APPEND_AGE))[0][0]),
+      );
     }
   }
 }
