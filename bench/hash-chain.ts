@@ -7,16 +7,25 @@
  * The "before" store is the committed libs/event-store of a scratch tree (the working tree's is the "after"):
  *   git archive HEAD libs/event-store | tar -x -C /tmp/fv-before && ln -s "$PWD/node_modules" /tmp/fv-before/
  *   BEFORE_TREE=/tmp/fv-before node -r ./test/support/ts-register.js bench/hash-chain.ts [--rounds N] [--verify-events N]
- * Without BEFORE_TREE only the verify figure is measured.
+ * Without BEFORE_TREE only the verify figure is measured (max(3, --rounds) passes over --verify-events):
+ *   node -r ./test/support/ts-register.js bench/hash-chain.ts --rounds 5
+ * `--verify-only` with BEFORE_TREE skips the appends' A/B and alternates passes of the before tree's
+ * verifyChain and this tree's over the same log (for a change to verification: BEFORE_TREE from
+ * `git archive HEAD`).
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { type EventStore, type NewEvent, PostgresEventStore } from '@fristvagt/event-store';
+import {
+  type EventStore,
+  type NewEvent,
+  PostgresEventStore,
+  type VerifyReport,
+} from '@fristvagt/event-store';
 import { benchEvent } from './events';
-import { collectGarbage, CpuMeter, median, nowMs, round, runConcurrent } from './stats';
+import { collectGarbage, CpuMeter, median, nowMs, otherLoadPercent, round, runConcurrent } from './stats';
 
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const arg = (name: string, fallback: number) => {
@@ -25,6 +34,8 @@ const arg = (name: string, fallback: number) => {
 };
 const rounds = arg('--rounds', 4);
 const verifyEvents = arg('--verify-events', 100_000);
+/** Only the verify figure; with BEFORE_TREE, alternating passes of that tree's verifyChain and this one's. */
+const verifyOnly = process.argv.includes('--verify-only');
 
 interface Opener {
   connect(options: { connectionString: string; poolSize?: number }): Promise<EventStore>;
@@ -130,7 +141,7 @@ async function main(): Promise<void> {
       await admin(`CREATE DATABASE ${db}`);
       stores.push({ label, db, store: await opener.connect({ connectionString: urlOf(db), poolSize: 20 }) });
     }
-    if (stores.length > 1) {
+    if (stores.length > 1 && !verifyOnly) {
       const figures = new Map<string, { rate: number; cpuUs: number }[]>();
       const load = () =>
         loadavg()
@@ -161,7 +172,7 @@ async function main(): Promise<void> {
         );
       }
     }
-    if (stores.length > 1) {
+    if (stores.length > 1 && !verifyOnly) {
       const cpu = new Map<string, { serverUs: number; clientUs: number }[]>();
       for (let r = 0; r < rounds; r++) {
         for (const size of [1, 10]) {
@@ -183,7 +194,8 @@ async function main(): Promise<void> {
         );
       }
     }
-    const hashed = stores.find((s) => s.label === 'with hashing')!.store as PostgresEventStore;
+    const { store: hashedStore, db: hashedDb } = stores.find((s) => s.label === 'with hashing')!;
+    const hashed = hashedStore as PostgresEventStore;
     const seeded = batches(verifyEvents / 10, 10);
     await runConcurrent(8, seeded.length, async (n) => {
       await hashed.append(seeded[n].stream, seeded[n].events);
@@ -191,23 +203,36 @@ async function main(): Promise<void> {
     const [[total]] = (await hashed.sqlDriver().query('SELECT count(*)::int FROM fristvagt.events', [])) as [
       [number],
     ];
-    for (let r = 0; r < 3; r++) {
+    // The before tree's verifyChain on the same log, on a pool of its own, when there is one.
+    const verifiers: [string, { verifyChain(): Promise<VerifyReport> }][] = [['this tree', hashed]];
+    const beforeOpener = openers.find(([label]) => label === 'before hashing')?.[1];
+    if (beforeOpener !== undefined) {
+      const store = await beforeOpener.connect({ connectionString: urlOf(hashedDb), poolSize: 2 });
+      stores.push({ label: 'before tree, verify', db: hashedDb, store });
+      verifiers.unshift(['before tree', store as unknown as PostgresEventStore]);
+    }
+    for (let r = 0; r < Math.max(3, rounds) * verifiers.length; r++) {
+      // Alternate, and swap which goes first every round, so a drift in the machine's load is shared.
+      const turn = Math.floor(r / verifiers.length) % 2 === 0 ? r : r + 1;
+      const [label, verifier] = verifiers[turn % verifiers.length];
       collectGarbage();
       const t0 = nowMs();
-      const cpu0 = process.cpuUsage();
-      const report = await hashed.verifyChain();
+      const meter = CpuMeter.start(hashedDb);
+      const report = await verifier.verifyChain();
       const seconds = (nowMs() - t0) / 1000;
-      const cpu = process.cpuUsage(cpu0);
-      const ownUs = (cpu.user + cpu.system) / report.events;
+      const cpu = meter.stop();
+      const perEvent = (s: number) => round((s * 1e6) / report.events, 2);
       console.log(
-        `verify --all: ${report.events} events (${total} in the table), ok=${report.ok}, ${round(seconds, 2)} s, ` +
-          `${Math.round(report.events / seconds)} events/s, ${round(ownUs, 2)} µs of this process's CPU per event; ` +
+        `verify --all (${label}): ${report.events} events (${total} in the table), ok=${report.ok}, ` +
+          `${round(seconds, 2)} s, ${Math.round(report.events / seconds)} events/s, ` +
+          `CPU µs per event: this process ${perEvent(cpu.ownSeconds)}, ` +
+          `PostgreSQL ${perEvent(cpu.postgresSeconds)}; other work ${otherLoadPercent(cpu)}% of the machine; ` +
           `load average ${loadavg()[0].toFixed(1)}`,
       );
     }
   } finally {
-    for (const { store, db } of stores) {
-      await store.close().catch(() => undefined);
+    for (const { store } of stores) await store.close().catch(() => undefined);
+    for (const db of new Set(stores.map((s) => s.db))) {
       await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`).catch(() => undefined);
     }
   }

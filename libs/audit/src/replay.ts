@@ -2,10 +2,12 @@ import {
   type CaseEvent,
   type CaseState,
   evolveCase,
+  evolveObligation,
   isFactEvent,
   hasActiveContactPerson,
   hasActivePlacement,
   initialCaseState,
+  type ObligationEvent,
   type ObligationState,
 } from '@fristvagt/domain';
 import { toDomainEvent } from '@fristvagt/case-commands';
@@ -76,9 +78,17 @@ export interface Replayed {
   readonly finalState: CaseState;
 }
 
-/** What a step of the replay keeps of the obligations, updated one obligation at a time. */
+/**
+ * What a step of the replay keeps of the obligations, updated one obligation at a time. `obligations` is the
+ * tally's own record (no prototype, so any id is a plain key), changed in place and never handed out.
+ */
 class ObligationTally {
-  readonly obligations = new Map<string, ObligationState>();
+  readonly obligations: Record<string, ObligationState> = Object.create(null) as Record<
+    string,
+    ObligationState
+  >;
+  /** The last view, while nothing changed since: steps that change nothing share it. */
+  private last: CaseStateView | null = null;
   private readonly open = new Map<string, OpenObligationView>();
   private readonly outcomes = new Map<string, ObligationOutcome>();
   private readonly counts: Record<ObligationOutcome, number> = {
@@ -93,7 +103,8 @@ class ObligationTally {
 
   set(obligation: ObligationState): void {
     const id = obligation.obligationId;
-    this.obligations.set(id, obligation);
+    this.obligations[id] = obligation;
+    this.last = null;
     const before = this.outcomes.get(id);
     const after = outcomeOf(obligation);
     if (before !== undefined) this.counts[before] -= 1;
@@ -112,16 +123,18 @@ class ObligationTally {
   }
 
   view(phase: CasePhase): CaseStateView {
-    return { phase, openObligations: [...this.open.values()], counts: { ...this.counts } };
+    if (this.last === null || this.last.phase !== phase) {
+      this.last = { phase, openObligations: [...this.open.values()], counts: { ...this.counts } };
+    }
+    return this.last;
   }
 }
 
-const NO_OBLIGATIONS: CaseState['obligations'] = Object.freeze({});
-
-/** The obligation an obligation event is about; undefined for facts and for ObligationNotOpened. */
-function obligationIdOf(event: CaseEvent): string | undefined {
-  if (isFactEvent(event) || event.type === 'ObligationNotOpened') return undefined;
-  return event.data.obligationId;
+/** An event about one obligation: every obligation event but ObligationNotOpened, which opens none. */
+function isObligationStep(
+  event: CaseEvent,
+): event is Exclude<ObligationEvent, { type: 'ObligationNotOpened' }> {
+  return !isFactEvent(event) && event.type !== 'ObligationNotOpened';
 }
 
 /**
@@ -130,11 +143,12 @@ function obligationIdOf(event: CaseEvent): string | undefined {
  * `recordedAt`; a breach is an event at the due instant, so an obligation is open at an `asOf` before its due
  * and breached from it on. Instants are compared as instants, whatever their fraction digits.
  *
- * Every event goes through `evolveCase`, but the state it is handed holds only the obligation the event is
- * about (none for a fact): the domain's evolve copies the obligations record at every step, which makes a
- * full fold quadratic (70 ms for 1,000 events), and replay must stay linear. That is the same fold because a
- * fact's evolve never reads obligations and an obligation event's evolve reads and writes its own obligation
- * only; replay.spec.ts holds this against `foldCase` on generated histories.
+ * Facts go through `evolveCase`, obligation events through the domain's `evolveObligation` over the
+ * tally's own record, updated in place: `evolveCase` copies the obligations record at every obligation event,
+ * which makes a full fold quadratic (70 ms for 1,000 events), and replay must stay linear. That is the same
+ * fold because a fact's evolve never reads obligations and `evolveCase` on an obligation event is
+ * `evolveObligation` plus that copy (the domain's `foldCaseEvents` does the same); replay.spec.ts holds this
+ * against `foldCase` on generated histories.
  */
 export function replayCase(events: readonly RecordedEvent[], bounds: ReplayBounds): Replayed {
   let revision = -1;
@@ -147,21 +161,15 @@ export function replayCase(events: readonly RecordedEvent[], bounds: ReplayBound
     revision = Number(event.revision);
     if (bounds.asOf !== null && Date.parse(event.metadata.occurredAt) > bounds.asOf) continue;
     const domainEvent = toDomainEvent(event);
-    const obligationId = obligationIdOf(domainEvent);
-    if (obligationId === undefined) {
+    if (isObligationStep(domainEvent)) {
+      const after = evolveObligation(tally.obligations, domainEvent);
+      if (after !== undefined) tally.set(after);
+    } else {
       facts = evolveCase(facts, domainEvent);
       phase = phaseOf(facts);
-    } else {
-      const current = tally.obligations.get(obligationId);
-      const slim = {
-        ...facts,
-        obligations: current === undefined ? NO_OBLIGATIONS : { [obligationId]: current },
-      };
-      const after = evolveCase(slim, domainEvent).obligations[obligationId];
-      if (after !== undefined && after !== current) tally.set(after);
     }
     steps.push({ event, stateAfter: tally.view(phase) });
   }
-  const finalState: CaseState = { ...facts, obligations: Object.fromEntries(tally.obligations) };
+  const finalState: CaseState = { ...facts, obligations: { ...tally.obligations } };
   return { revision, steps, finalState };
 }

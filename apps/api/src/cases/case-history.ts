@@ -34,7 +34,9 @@ type DataOf<T extends EventType> = Extract<CaseEvent, { type: T }>['data'];
 
 /** The `keys` of `data`, each of them (an absent one as undefined), and nothing else. */
 function pick<D, K extends keyof D>(data: D, keys: readonly K[]): Pick<D, K> {
-  return Object.fromEntries(keys.map((key) => [key, data[key]])) as Pick<D, K>;
+  const picked = {} as Pick<D, K>;
+  for (const key of keys) picked[key] = data[key];
+  return picked;
 }
 
 const roles = (people: readonly CouncilPerson[] | undefined) => people?.map(({ role }) => ({ role }));
@@ -165,7 +167,14 @@ const HISTORY_DATA: { readonly [T in EventType]: (data: DataOf<T>) => Record<str
 export function historyData(type: string, data: Readonly<Record<string, unknown>>): Record<string, unknown> {
   if (!Object.hasOwn(HISTORY_DATA, type)) return {};
   const view = (HISTORY_DATA[type as EventType] as (d: unknown) => Record<string, unknown>)(data);
-  return Object.fromEntries(Object.entries(view).filter(([, value]) => value !== undefined));
+  // Copied only when a field is undefined: a history builds this for every event it shows.
+  for (const key in view) {
+    if (view[key] !== undefined) continue;
+    const defined: Record<string, unknown> = {};
+    for (const k in view) if (view[k] !== undefined) defined[k] = view[k];
+    return defined;
+  }
+  return view;
 }
 
 const LIFE_OF: Partial<Record<EventType, LifeKind>> = {
@@ -254,7 +263,8 @@ function historyEvent(
     actor: event.metadata.actor,
     actorRole,
     data: historyData(event.type, event.data),
-    // The view is built fresh per event and never shared, so handing it out as the DTO's mutable type is safe.
+    // Steps that change nothing share one view (libs/audit replay); nothing here or in the answer's
+    // serialisation writes to it, so handing it out as the DTO's mutable type is safe.
     stateAfter: stateAfter as CaseHistoryEvent['stateAfter'],
   };
 }

@@ -1,5 +1,13 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { chainLink, contentHash, contentText, GENESIS } from './hash-chain';
+import {
+  chainLink,
+  chainLinkHex,
+  contentHash,
+  contentHashHex,
+  contentText,
+  GENESIS,
+  GENESIS_HEX,
+} from './hash-chain';
 import { merkleRoot, sortHeads } from './merkle';
 import { parseCheckpointSigningKey } from '@fristvagt/config';
 import { checkCheckpoint, generateSigningKey, sealCheckpoint } from './checkpoint';
@@ -46,6 +54,20 @@ describe('hash chain', () => {
       .update(Buffer.concat([GENESIS, Buffer.from('0000000000000007', 'hex'), content]))
       .digest();
     expect(chainLink(GENESIS, 7n, content).equals(expected)).toBe(true);
+  });
+
+  it('gives the same hashes in hex, and a link carries nothing over from the call before', () => {
+    const content = contentHash(event);
+    expect(contentHashHex(event)).toBe(content.toString('hex'));
+    const first = chainLink(GENESIS, 0n, content);
+    const second = chainLink(first, 1n, contentHash({ ...event, type: 'CaseTransferred' }));
+    const firstHex = chainLinkHex(GENESIS_HEX, 0n, content.toString('hex'));
+    expect(firstHex).toBe(first.toString('hex'));
+    expect(chainLinkHex(firstHex, 1n, contentHashHex({ ...event, type: 'CaseTransferred' }))).toBe(
+      second.toString('hex'),
+    );
+    expect(chainLinkHex(GENESIS_HEX, 0n, content.toString('hex'))).toBe(firstHex);
+    expect(chainLinkHex(GENESIS_HEX, -1n, content.toString('hex'))).not.toBe(firstHex);
   });
 });
 

@@ -1,4 +1,12 @@
-export { chainLink, contentHash, contentText, GENESIS } from './hash-chain';
+export {
+  chainLink,
+  chainLinkHex,
+  contentHash,
+  contentHashHex,
+  contentText,
+  GENESIS,
+  GENESIS_HEX,
+} from './hash-chain';
 export type { HashedContent } from './hash-chain';
 export { leafHash, merkleRoot, sortHeads } from './merkle';
 export type { StreamHead } from './merkle';

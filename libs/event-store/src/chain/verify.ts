@@ -1,7 +1,10 @@
-import { chainLink, contentHash, GENESIS } from './hash-chain';
+import { chainLinkHex, contentHashHex, GENESIS_HEX } from './hash-chain';
 import { Checkpoint } from './checkpoint';
 
-/** One stored event as the verifier reads it: the stored JSON texts and hashes (hex, null when unhashed). */
+/**
+ * One stored event as the verifier reads it: the stored JSON texts and hashes (lower-case hex, null when
+ * unhashed).
+ */
 export interface ChainRow {
   readonly stream: string;
   readonly revision: bigint;
@@ -39,7 +42,8 @@ export interface VerifyReport {
 interface StreamState {
   stream: string;
   expected: bigint;
-  previous: Buffer;
+  /** The chain hash recomputed up to here, in hex. */
+  previous: string;
   hashedSeen: boolean;
   broken: boolean;
 }
@@ -80,7 +84,7 @@ export class ChainVerifier {
       s = this.state = {
         stream: row.stream,
         expected: 0n,
-        previous: GENESIS,
+        previous: GENESIS_HEX,
         hashedSeen: false,
         broken: false,
       };
@@ -92,30 +96,30 @@ export class ChainVerifier {
       this.fail(s, row, 'revision-missing', `revision ${s.expected} is missing (deleted)`, s.expected);
     }
     s.expected = revision + 1n;
-    let recomputed: Buffer | null = null;
+    let recomputed: string | null = null;
     if (row.contentHash === null) {
       this.unhashed++;
       if (s.hashedSeen && !s.broken) this.fail(s, row, 'hash-missing', 'no hash after hashed events');
-      s.previous = GENESIS;
+      s.previous = GENESIS_HEX;
     } else {
       s.hashedSeen = true;
-      const content = contentHash({
+      const content = contentHashHex({
         streamName: row.stream,
         id: row.id,
         type: row.type,
         dataJson: row.data,
         metadataJson: row.metadata,
       });
-      recomputed = chainLink(s.previous, revision, content);
-      if (!s.broken && content.toString('hex') !== row.contentHash) {
+      recomputed = chainLinkHex(s.previous, revision, content);
+      if (!s.broken && content !== row.contentHash) {
         this.fail(s, row, 'content', 'content differs from its content hash (edited)');
-      } else if (!s.broken && recomputed.toString('hex') !== row.chainHash) {
+      } else if (!s.broken && recomputed !== row.chainHash) {
         this.fail(s, row, 'link', 'chain hash differs from the chain recomputed from the events before it');
       }
       s.previous = recomputed;
     }
     const seal = this.sealed.get(row.stream);
-    if (seal !== undefined && seal.revision === revision) seal.seen = recomputed?.toString('hex') ?? null;
+    if (seal !== undefined && seal.revision === revision) seal.seen = recomputed;
   }
 
   report(): VerifyReport {
@@ -185,7 +189,10 @@ export interface VerifyOptions {
   readonly stream?: string;
   /** Also prove nothing sealed in this checkpoint was rewritten (check it with checkCheckpoint first). */
   readonly against?: Checkpoint;
-  /** Rows per page. Default 10,000. */
+  /**
+   * Rows per page. Default 2,000: with 10,000 a page's rows outlived several young-generation collections and
+   * verification spent about half again as much CPU per event (docs/benchmarks.md, hash chain).
+   */
   readonly pageSize?: number;
   /** Called after every page with the events verified so far. */
   readonly onProgress?: (events: number) => void;
@@ -194,7 +201,7 @@ export interface VerifyOptions {
 /** Reads the log (or one stream) page by page and verifies it; see ChainVerifier. */
 export async function verifyChain(source: ChainSource, options: VerifyOptions = {}): Promise<VerifyReport> {
   const verifier = new ChainVerifier(options.against, options.stream);
-  const pageSize = options.pageSize ?? 10_000;
+  const pageSize = options.pageSize ?? 2_000;
   let after: { stream: string; revision: bigint } | null = null;
   let total = 0;
   // The next page is requested before this one is hashed, so reading and hashing overlap.
