@@ -11,12 +11,19 @@
  * Usage: npm run bench:compare [-- --rounds N] (default 3; each round runs both stores).
  * DATABASE_URL picks the server (default postgres://postgres@127.0.0.1:5432/postgres).
  *
+ * With BEFORE_TREE set, a third store runs in the same alternating rounds: Fristvagt's event store as it was
+ * before the hash chain (issue 13 asks the store to stay within 10% of it), loaded from a scratch tree:
+ *   git archive 7bfc703~1 libs/event-store | tar -x -C /tmp/fv-before && ln -s "$PWD/node_modules" /tmp/fv-before/
+ *   BEFORE_TREE=/tmp/fv-before node --expose-gc -r ./test/support/ts-register.js bench/compare-emmett.ts --rounds 5
+ * (through ts-register, because the scratch tree is TypeScript; the current store then runs the same way).
+ *
  * Both stores are used as their documentation shows: append with "stream must not exist" to fresh streams,
  * read a whole stream. Emmett does more per append than Fristvagt needs (a streams table row per stream,
  * partitioned tables); that is part of what is compared.
  */
 import { randomUUID } from 'node:crypto';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { type NewEvent, PostgresEventStore } from '@fristvagt/event-store';
 import { benchEvent } from './events';
@@ -51,8 +58,33 @@ function payload(n: number): Payload {
   return event;
 }
 
+interface StoreOpener {
+  connect(options: { connectionString: string; poolSize?: number }): Promise<{
+    append(
+      stream: string,
+      events: readonly NewEvent[],
+      options?: { expectedRevision?: 'no_stream' },
+    ): Promise<unknown>;
+    readStream(stream: string): Promise<readonly unknown[]>;
+    close(): Promise<void>;
+  }>;
+}
+
 async function fristvagt(url: string): Promise<Subject> {
-  const store = await PostgresEventStore.connect({ connectionString: url, poolSize: POOL_SIZE });
+  return fristvagtOf(PostgresEventStore, url);
+}
+
+/** The store before the hash chain, from BEFORE_TREE (see the head of this file). */
+async function fristvagtBeforeHashing(url: string): Promise<Subject> {
+  const tree = process.env.BEFORE_TREE;
+  if (tree === undefined) throw new Error('BEFORE_TREE is not set');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const before = require(join(tree, 'libs/event-store/src/index.ts')) as { PostgresEventStore: StoreOpener };
+  return fristvagtOf(before.PostgresEventStore, url);
+}
+
+async function fristvagtOf(opener: StoreOpener, url: string): Promise<Subject> {
+  const store = await opener.connect({ connectionString: url, poolSize: POOL_SIZE });
   const withIds = (events: readonly Payload[]) => events.map((e) => ({ id: randomUUID(), ...e }));
   return {
     appendNew: async (stream, events) => {
@@ -94,7 +126,7 @@ async function emmett(url: string): Promise<Subject> {
   };
 }
 
-const STORES = { fristvagt, emmett } as const;
+const STORES = { fristvagt, 'fristvagt-before-hashing': fristvagtBeforeHashing, emmett } as const;
 type StoreName = keyof typeof STORES;
 
 interface Row {
@@ -117,7 +149,7 @@ async function admin(sql: string): Promise<void> {
 }
 
 async function runRound(name: StoreName, index: number): Promise<Row> {
-  const database = `fv_bench_cmp_${process.pid}_${index}_${name}`;
+  const database = `fv_bench_cmp_${process.pid}_${index}_${name.replace(/-/g, '_')}`;
   await admin(`CREATE DATABASE ${database}`);
   const url = new URL(adminUrl);
   url.pathname = `/${database}`;
@@ -202,12 +234,19 @@ async function main(): Promise<void> {
     }
   };
   console.log(
-    `machine: ${cpus().length} cores (${cpus()[0]?.model}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    `machine: ${cpus().length} cores (${cpus()[0]?.model}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ` +
+      `load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
   );
+  const names: StoreName[] =
+    process.env.BEFORE_TREE === undefined
+      ? ['fristvagt', 'emmett']
+      : ['fristvagt', 'fristvagt-before-hashing', 'emmett'];
   const rows: Row[] = [];
   for (let r = 0; r < rounds; r++) {
-    // Alternate which store goes first, so neither always runs on a warmer server.
-    const order: StoreName[] = r % 2 === 0 ? ['fristvagt', 'emmett'] : ['emmett', 'fristvagt'];
+    // Rotate which store goes first, so none always runs on a warmer server.
+    const order = names.map((_, i) => names[(i + r) % names.length]!);
     for (const name of order) {
       rows.push(await runRound(name, r));
       console.table(table(rows.slice(-1)));
@@ -225,8 +264,16 @@ async function main(): Promise<void> {
       readP50: m((r) => r.readP50),
     };
   };
-  console.log(`medians over ${rounds} rounds:`);
-  console.table(table([medians('fristvagt'), medians('emmett')]));
+  console.log(`medians over ${rounds} rounds (load average now ${loadavg()[0].toFixed(1)}):`);
+  console.table(table(names.map(medians)));
+  if (process.env.BEFORE_TREE !== undefined) {
+    const [now, before] = [medians('fristvagt'), medians('fristvagt-before-hashing')];
+    const change = (a: number, b: number) => `${(((a - b) / b) * 100).toFixed(1)}%`;
+    console.log(
+      `with hashing against before: 1-event appends ${change(now.single, before.single)}, ` +
+        `10-event batches ${change(now.batch, before.batch)}, stream read p50 ${change(now.readP50, before.readP50)} (time)`,
+    );
+  }
 }
 
 main().catch((error: unknown) => {
