@@ -24,6 +24,13 @@
  * DATABASE_URL picks the server (default postgres://postgres@127.0.0.1:5432/postgres); a scratch database is
  * created and dropped. --quick runs a tenth: 10,000 cases (100,000 obligations), 1,000 due in the minute,
  * starting 15 s after they are written.
+ *
+ * `-- --only rebuild [--runs N] [--batch N] [--fresh]` runs step 2 alone, N times (default 3), each from an
+ * empty read-model schema, without Redis and without afterCommit (the projection's own cost), and prints CPU
+ * per event of this process and of PostgreSQL beside events/s: the machine is shared, so wall-clock rates
+ * are noisy. The log is seeded once into a database that is kept (`fv_bench_deadlines_kept`, or
+ * BENCH_DEADLINES_DB), so that repeated measurements, of this code or of another build, read the same log;
+ * --fresh seeds it again.
  */
 import { randomUUID } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
@@ -49,6 +56,7 @@ import {
 } from '@fristvagt/domain';
 import { PostgresEventStore } from '@fristvagt/event-store';
 import {
+  DEFAULT_REBUILD_BATCH,
   obligationsProjection,
   ObligationsReadModel,
   OPEN_STATES,
@@ -70,10 +78,19 @@ import {
   round,
 } from './stats';
 
+function option(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+}
+
 const quick = process.argv.includes('--quick');
+const only = option('--only');
 const scale = quick ? 0.1 : 1;
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const dbName = `fv_bench_deadlines_${process.pid}`;
+const dbName =
+  only === 'rebuild'
+    ? (process.env.BENCH_DEADLINES_DB ?? `fv_bench_deadlines_kept${quick ? '_quick' : ''}`)
+    : `fv_bench_deadlines_${process.pid}`;
 
 const CASES = 100_000 * scale;
 const OBLIGATIONS_PER_CASE = 10;
@@ -219,6 +236,33 @@ async function openObligationCount(readModel: ObligationsReadModel): Promise<num
   return rows.filter((row) => OPEN_STATES.includes(row.state)).reduce((sum, row) => sum + row.count, 0);
 }
 
+/** Step 1: a million open obligations (a tenth with --quick), through the event store. */
+async function seed(store: PostgresEventStore): Promise<void> {
+  const openedAt = new Date().toISOString();
+  const template = decidedObligation(openedAt);
+  // The rule's warning lead in local days, as the decider applies it to a due date.
+  const lead = rulesFor(MUNICIPALITY).warningLeadDays['NSR-CONVENE'];
+  const today = localDateOf(openedAt);
+  const daysPerObligation = DUE_DAYS / OBLIGATIONS_PER_CASE;
+  collectGarbage();
+  const meter = CpuMeter.start(dbName);
+  const t0 = nowMs();
+  await inParallel(WRITERS, CASES, async (c) => {
+    const obligations = Array.from({ length: OBLIGATIONS_PER_CASE }, (_, k) => {
+      const due = dueOnDate(addDays(today, FIRST_DUE_DAY + k * daysPerObligation + (c % daysPerObligation)));
+      return obligation(template, k, due, startOfLocalDay(addDays(due.dueDate, 1 - lead)));
+    });
+    await writeCase(store, randomUUID(), openedAt, obligations);
+  });
+  const seedEvents = CASES * (1 + OBLIGATIONS_PER_CASE);
+  const seedSeconds = (nowMs() - t0) / 1000;
+  console.log(
+    `seeded: ${n(CASES)} cases, ${n(seedEvents)} events in ${seedSeconds.toFixed(1)} s ` +
+      `(${n(seedEvents / seedSeconds)} events/s, ${WRITERS} writers, ${n(CASES * 2)} appends; ${load(meter.stop())}); ` +
+      `dues ${addDays(today, FIRST_DUE_DAY)} to ${addDays(today, FIRST_DUE_DAY + DUE_DAYS - 1)}, warnings ${lead} days before`,
+  );
+}
+
 interface Timing {
   readonly name: string;
   readonly ms: number[];
@@ -277,13 +321,14 @@ const seconds = (ms: number) => (ms / 1000).toFixed(1);
 const verdict = (met: boolean) =>
   (met ? 'met' : 'not met') + (quick ? ' (quick run: a tenth of the size)' : '');
 
-async function main(): Promise<void> {
+async function printSetUp(): Promise<void> {
   const [settings] = await admin(
     "SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sync, " +
       "current_setting('shared_buffers') AS buffers, version() AS v",
   );
   console.log(
-    `machine: ${cpus().length} cores (${cpus()[0]?.model}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    `machine: ${cpus().length} cores (${cpus()[0]?.model}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}` +
+      ` (${process.execArgv.join(' ') || 'no node flags'})`,
   );
   console.log(
     `server: ${String(settings.v).split(' on ')[0]}, fsync=${String(settings.fsync)}, ` +
@@ -294,7 +339,88 @@ async function main(): Promise<void> {
       (quick ? ' (--quick: a tenth)' : '') +
       `; started ${new Date().toISOString()}`,
   );
+}
 
+/**
+ * `--only rebuild`: step 2 alone, `--runs` times, on a log seeded once into a kept database; each run starts
+ * from an empty read-model schema (a first build, as after a version change with nothing serving).
+ */
+async function rebuildOnly(): Promise<void> {
+  const runs = Number(option('--runs') ?? 3);
+  const batch = option('--batch') === undefined ? undefined : Number(option('--batch'));
+  const expected = CASES * (1 + OBLIGATIONS_PER_CASE);
+  await printSetUp();
+  if (process.argv.includes('--fresh')) await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  const exists = (await admin(`SELECT FROM pg_database WHERE datname = '${dbName}'`)).length > 0;
+  if (!exists) await admin(`CREATE DATABASE ${dbName}`);
+  const store = await PostgresEventStore.connect({ connectionString: databaseUrl(), poolSize: STORE_POOL });
+  const onDatabase = async (sql: string) => {
+    const client = new Client({ connectionString: databaseUrl() });
+    await client.connect();
+    try {
+      return (await client.query<Record<string, string>>(sql)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+  try {
+    if (!exists) await seed(store);
+    const [{ count }] = await onDatabase('SELECT count(*)::text AS count FROM fristvagt.events');
+    if (Number(count) !== expected) {
+      throw new Error(`${dbName} holds ${count} events, not ${n(expected)}: run again with --fresh`);
+    }
+    console.log(
+      `log: ${n(expected)} events in ${dbName} (${exists ? 'kept from an earlier run' : 'seeded now'}); ` +
+        `${runs} rebuilds, batches of ${n(batch ?? DEFAULT_REBUILD_BATCH)}, no afterCommit`,
+    );
+    for (let run = 1; run <= runs; run++) {
+      await onDatabase('DROP SCHEMA IF EXISTS read_models CASCADE; CHECKPOINT');
+      const db = await openPostgresReadModels(databaseUrl());
+      try {
+        const errors: string[] = [];
+        const runner = new ProjectionRunner(obligationsProjection, db, store, {
+          rebuildBatch: batch,
+          onError: (error, context) => errors.push(`${context}: ${(error as Error).message}`),
+        });
+        collectGarbage();
+        const meter = CpuMeter.start(dbName);
+        const t0 = nowMs();
+        await runner.runUntilCaughtUp();
+        const rebuildSeconds = (nowMs() - t0) / 1000;
+        const cpu = meter.stop();
+        const readModel = new ObligationsReadModel(db);
+        const { generation } = await readModel.tables();
+        const rebuilt = (await readCheckpoint(db, obligationsProjection.name, generation))?.events ?? 0;
+        // switched_at is the start of the switch-over's transaction (now()): the counts and query indexes.
+        const [{ switchOver }] = await onDatabase(
+          `SELECT extract(epoch FROM clock_timestamp() - switched_at)::text AS "switchOver"
+             FROM read_models.projections WHERE name = 'obligations'`,
+        );
+        const us = (cpuSeconds: number) => round((cpuSeconds * 1e6) / rebuilt, 1);
+        console.log(
+          `rebuild ${run}: ${n(rebuilt)} events in ${rebuildSeconds.toFixed(2)} s = ${n(rebuilt / rebuildSeconds)} events/s; ` +
+            `CPU per event: this process ${us(cpu.ownSeconds)} µs, PostgreSQL ${us(cpu.postgresSeconds)} µs ` +
+            `(${round(cpu.ownSeconds, 1)} + ${round(cpu.postgresSeconds, 1)} s); switch-over ` +
+            `${Number(switchOver).toFixed(2)} s; ${n(await openObligationCount(readModel))} open obligations; ` +
+            `${load(cpu)}; ${new Date().toISOString()}` +
+            (errors.length > 0 ? `; errors: ${errors.slice(0, 3).join(' | ')}` : ''),
+        );
+      } finally {
+        await db.close();
+      }
+    }
+    console.log(
+      `kept ${dbName} for the next run (--fresh seeds it again; DROP DATABASE ${dbName} removes it)`,
+    );
+  } finally {
+    await store.close();
+  }
+}
+
+async function main(): Promise<void> {
+  if (only === 'rebuild') return rebuildOnly();
+  if (only !== undefined) throw new Error(`--only ${only}: only "rebuild" can run alone`);
+  await printSetUp();
   await admin(`CREATE DATABASE ${dbName}`);
   let redis: PrivateRedis | undefined;
   let redisClient: Redis | undefined;
@@ -313,31 +439,7 @@ async function main(): Promise<void> {
     store = await PostgresEventStore.connect({ connectionString: databaseUrl(), poolSize: STORE_POOL });
 
     // 1. A million open obligations, through the event store.
-    const openedAt = new Date().toISOString();
-    const template = decidedObligation(openedAt);
-    // The rule's warning lead in local days, as the decider applies it to a due date.
-    const lead = rulesFor(MUNICIPALITY).warningLeadDays['NSR-CONVENE'];
-    const today = localDateOf(openedAt);
-    const daysPerObligation = DUE_DAYS / OBLIGATIONS_PER_CASE;
-    collectGarbage();
-    let meter = CpuMeter.start(dbName);
-    let t0 = nowMs();
-    await inParallel(WRITERS, CASES, async (c) => {
-      const obligations = Array.from({ length: OBLIGATIONS_PER_CASE }, (_, k) => {
-        const due = dueOnDate(
-          addDays(today, FIRST_DUE_DAY + k * daysPerObligation + (c % daysPerObligation)),
-        );
-        return obligation(template, k, due, startOfLocalDay(addDays(due.dueDate, 1 - lead)));
-      });
-      await writeCase(store!, randomUUID(), openedAt, obligations);
-    });
-    const seedEvents = CASES * (1 + OBLIGATIONS_PER_CASE);
-    const seedSeconds = (nowMs() - t0) / 1000;
-    console.log(
-      `seeded: ${n(CASES)} cases, ${n(seedEvents)} events in ${seedSeconds.toFixed(1)} s ` +
-        `(${n(seedEvents / seedSeconds)} events/s, ${WRITERS} writers, ${n(CASES * 2)} appends; ${load(meter.stop())}); ` +
-        `dues ${addDays(today, FIRST_DUE_DAY)} to ${addDays(today, FIRST_DUE_DAY + DUE_DAYS - 1)}, warnings ${lead} days before`,
-    );
+    await seed(store);
 
     // 2. The projection from the start of the log, wired as the worker wires it.
     db = await openPostgresReadModels(databaseUrl());
@@ -364,8 +466,8 @@ async function main(): Promise<void> {
       onError: (error, context) => errors.push(`projection ${context}: ${(error as Error).message}`),
     });
     collectGarbage();
-    meter = CpuMeter.start(dbName);
-    t0 = nowMs();
+    let meter = CpuMeter.start(dbName);
+    const t0 = nowMs();
     await runner.runUntilCaughtUp();
     const rebuildSeconds = (nowMs() - t0) / 1000;
     const rebuildCpu = meter.stop();
@@ -376,7 +478,7 @@ async function main(): Promise<void> {
     const waitingAfterRebuild = await scheduler.scheduledCount();
     console.log(
       `rebuild: ${n(rebuilt)} events in ${rebuildSeconds.toFixed(2)} s = ${n(rebuildRate)} events/s ` +
-        `(batches of 2,000; this process ${round(rebuildCpu.ownSeconds, 1)} s CPU, PostgreSQL ` +
+        `(batches of ${n(DEFAULT_REBUILD_BATCH)}; this process ${round(rebuildCpu.ownSeconds, 1)} s CPU, PostgreSQL ` +
         `${round(rebuildCpu.postgresSeconds, 1)} s; ${load(rebuildCpu)})`,
     );
     console.log(

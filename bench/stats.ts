@@ -102,7 +102,8 @@ export function otherLoadPercent(cpu: CpuUse): number {
 /**
  * Measures CPU use while a scenario runs, so that runs disturbed by other work on a shared machine (other
  * programs, or other databases' sessions on the same server) show as such. Reads /proc at the start and at
- * the end only, to cost nothing in between; a session that starts or ends in between counts as other work.
+ * the end only, to cost nothing in between; a session that starts in between counts whole, one that ends in
+ * between (a parallel worker of an index build) counts as other work.
  */
 export class CpuMeter {
   private readonly machineAtStart = machineSeconds();
@@ -124,8 +125,8 @@ export class CpuMeter {
     const ownSeconds = (own.user + own.system) / 1e6;
     let postgres = 0;
     for (const [key, seconds] of postgresSeconds(this.database)) {
-      const before = this.postgresAtStart.get(key);
-      if (before !== undefined) postgres += seconds - before;
+      // A session that started meanwhile (a pool's new connection) spent all its CPU in the interval.
+      postgres += seconds - (this.postgresAtStart.get(key) ?? 0);
     }
     const busy = machine.busy - this.machineAtStart.busy;
     return {

@@ -232,6 +232,44 @@ describe('projection runner on PostgreSQL', () => {
     );
     expect(tables.map((row) => row[0])).toEqual(['case_summaries_g2', 'obligations_g2']);
     expect(Number((await db.query('SELECT count(*) FROM read_models.obligations_g2'))[0][0])).toBe(50);
+    // The query indexes, built by finish at the switch-over.
+    const indexes = await db.query(
+      `SELECT indexname FROM pg_indexes WHERE schemaname = 'read_models' AND tablename LIKE '%_g2' ORDER BY 1`,
+    );
+    expect(indexes.map((row) => row[0])).toEqual([
+      'case_summaries_g2_municipality',
+      'case_summaries_g2_pkey',
+      'obligations_g2_list',
+      'obligations_g2_pkey',
+      'obligations_g2_state',
+      'obligations_g2_sweep_due',
+      'obligations_g2_sweep_warn',
+    ]);
+  }, 60_000);
+
+  it('commits the batches of a generation being built without waiting for the WAL, and those of the serving one with', async () => {
+    await seedCases(store, 20);
+    const db = await readModels();
+    const seen: string[] = [];
+    const probe: Projection = {
+      ...obligationsProjection,
+      apply: async (tx, events, tables, mode) => {
+        const [[setting]] = await tx.query(`SELECT current_setting('synchronous_commit')`);
+        seen.push(`${mode ?? 'live'} ${String(setting)}`);
+        return obligationsProjection.apply(tx, events, tables, mode);
+      },
+    };
+    const runner = new ProjectionRunner(probe, db, store, { rebuildBatch: 25, liveBatch: 25 });
+    await projectAll(runner, db, await logCount(database));
+    expect(seen.length).toBeGreaterThan(1);
+    expect(new Set(seen)).toEqual(new Set(['build off']));
+
+    seen.length = 0;
+    await seedCases(store, 5);
+    await projectAll(runner, db, await logCount(database));
+    expect(seen.length).toBeGreaterThan(0);
+    expect(new Set(seen)).toEqual(new Set(['live on']));
+    expect(Number((await db.query('SELECT count(*) FROM read_models.obligations_g1'))[0][0])).toBe(25);
   }, 60_000);
 
   it('`projections rebuild` builds a fresh generation with a progress line and switches queries to it', async () => {

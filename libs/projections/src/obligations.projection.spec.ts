@@ -86,6 +86,18 @@ describe('obligations projection on PGlite', () => {
         [caseId],
       );
       expect(summary.map((row) => row.map(Number))).toEqual([[2, 3]]);
+      const indexes = await db.query(
+        `SELECT indexname FROM pg_indexes WHERE schemaname = 'read_models' AND tablename LIKE '%_g1' ORDER BY 1`,
+      );
+      expect(indexes.map((row) => row[0])).toEqual([
+        'case_summaries_g1_municipality',
+        'case_summaries_g1_pkey',
+        'obligations_g1_list',
+        'obligations_g1_pkey',
+        'obligations_g1_state',
+        'obligations_g1_sweep_due',
+        'obligations_g1_sweep_warn',
+      ]);
     } finally {
       await store.close();
     }

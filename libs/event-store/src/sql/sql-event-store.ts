@@ -697,11 +697,19 @@ function toRecordedEvents(rows: unknown[][], streamName?: string): RecordedEvent
   const events = new Array<RecordedEvent>(rows.length);
   let commitText = '';
   let commit = 0n;
+  // Events of one append usually have the same metadata (one context, one recordedAt): parsed once, shared
+  // (it is readonly). Parsing is most of what reading the log costs the client (docs/benchmarks.md, issue 9).
+  let metadataText = '';
+  let metadataParsed: RecordedEvent['metadata'] | undefined;
   for (let i = 0; i < rows.length; i++) {
     const [key, transaction, type, data, metadata] = rows[i] as string[];
     if (transaction !== commitText) {
       commitText = transaction;
       commit = BigInt(transaction);
+    }
+    if (metadataParsed === undefined || metadata !== metadataText) {
+      metadataText = metadata;
+      metadataParsed = JSON.parse(metadata) as RecordedEvent['metadata'];
     }
     const afterRevision = key.indexOf(' ');
     const afterPosition = key.indexOf(' ', afterRevision + 1);
@@ -710,7 +718,7 @@ function toRecordedEvents(rows: unknown[][], streamName?: string): RecordedEvent
       id: key.slice(afterPosition + 1, idEnd),
       type,
       data: JSON.parse(data),
-      metadata: JSON.parse(metadata),
+      metadata: metadataParsed,
       streamName: streamName ?? key.slice(idEnd + 1),
       revision: BigInt(key.slice(0, afterRevision)),
       position: { commit, prepare: BigInt(key.slice(afterRevision + 1, afterPosition)) } satisfies Position,
