@@ -57,12 +57,12 @@ import {
   PermanentJobFailure,
   type WakeUpScheduler,
 } from '@fristvagt/scheduling';
-import { admin, decidedObligation, inParallel, obligation, writeCase } from './deadlines';
+import { decidedObligation, inParallel, obligation, writeCase } from './deadlines';
 import { type PrivateRedis, startPrivateRedis } from './private-redis';
 import { CpuMeter, otherLoadPercent, percentile } from './stats';
+import { admin, databaseUrl } from './postgres';
 
 const quick = process.argv.includes('--quick');
-const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbName = `fv_bench_alerts_${process.pid}`;
 
 const BREACHES = quick ? 1_000 : 10_000;
@@ -82,12 +82,6 @@ const MUNICIPALITY = '461';
 
 /** Issue 10's target. */
 const P99_TARGET_MS = 2_000;
-
-function databaseUrl(): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${dbName}`;
-  return url.toString();
-}
 
 /**
  * How a receiver verifies a Fristvagt webhook without any library: the snippet in docs/alerts.md (as
@@ -206,7 +200,7 @@ async function main(): Promise<void> {
         `receiver on 127.0.0.1:${receiver.port}`,
     );
 
-    store = await PostgresEventStore.connect({ connectionString: databaseUrl(), poolSize: STORE_POOL });
+    store = await PostgresEventStore.connect({ connectionString: databaseUrl(dbName), poolSize: STORE_POOL });
 
     // 1. The subscription, as the API records it (apps/api/src/alerts/subscription.ts).
     const created: AlertSubscriptionCreated['data'] = {
@@ -242,7 +236,7 @@ async function main(): Promise<void> {
     const errors: string[] = [];
     const report = (source: string) => (error: unknown) =>
       errors.push(`${source}: ${(error as Error).message}`);
-    db = await openPostgresReadModels(databaseUrl());
+    db = await openPostgresReadModels(databaseUrl(dbName));
     const obligations = new ObligationsReadModel(db);
     const projection = alertsProjection({ publicUrl: PUBLIC_URL });
     const alerts = new AlertsReadModel(db, projection);

@@ -31,6 +31,7 @@ import { PostgresEventStore } from '@fristvagt/event-store';
 import { EventStoreApiKeyStore } from '../apps/api/src/access/event-store-api-key-store';
 import { caseStreamName, toNewEvents } from '@fristvagt/case-commands';
 import { AesGcmCprProtector } from '../apps/api/src/personal-data/aes-gcm-cpr-protector';
+import { admin, databaseUrl } from './postgres';
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -46,24 +47,7 @@ const duration = option('duration', quick ? 5 : 30);
 const connections = option('connections', 16);
 const warmup = option('warmup', quick ? 2 : 5);
 const port = option('port', 3917);
-const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbName = `fv_bench_api_${process.pid}`;
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-function databaseUrl(): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${dbName}`;
-  return url.toString();
-}
 
 /** CPR-shaped numbers for youths born 2010-2012, all distinct. */
 function cpr(i: number): string {
@@ -76,7 +60,7 @@ function cpr(i: number): string {
 async function openCases(env: NodeJS.ProcessEnv, count: number): Promise<string[]> {
   const config = loadConfig(env);
   const protector = new AesGcmCprProtector(config.cpr!);
-  const store = await PostgresEventStore.connect({ connectionString: databaseUrl() });
+  const store = await PostgresEventStore.connect({ connectionString: databaseUrl(dbName) });
   const ids = Array.from({ length: count }, () => randomUUID());
   const rules = resolveRules(DK_YOUTH_PACK, '461');
   let next = 0;
@@ -114,7 +98,7 @@ async function openCases(env: NodeJS.ProcessEnv, count: number): Promise<string[
 }
 
 async function createKey(): Promise<string> {
-  const store = await PostgresEventStore.connect({ connectionString: databaseUrl() });
+  const store = await PostgresEventStore.connect({ connectionString: databaseUrl(dbName) });
   const keys = new EventStoreApiKeyStore(store);
   const issued = await keys.create(
     { role: 'integration', municipalities: ['461'], label: 'bench' },
@@ -169,7 +153,7 @@ function perRequestMs(
 }
 
 async function countFacts(type: string): Promise<number> {
-  const client = new Client({ connectionString: databaseUrl() });
+  const client = new Client({ connectionString: databaseUrl(dbName) });
   await client.connect();
   try {
     const result = await client.query<{ n: string }>(
@@ -192,7 +176,7 @@ async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'fristvagt-bench-api-'));
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
-    DATABASE_URL: databaseUrl(),
+    DATABASE_URL: databaseUrl(dbName),
     DATA_DIR: dataDir,
     HOST: '127.0.0.1',
     PORT: String(port),

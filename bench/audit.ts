@@ -11,7 +11,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
-import { Client } from 'pg';
 import { replayCase } from '@fristvagt/audit';
 import { caseStreamName, toNewEvents } from '@fristvagt/case-commands';
 import { type CaseCommand, type CaseEvent } from '@fristvagt/domain';
@@ -20,6 +19,7 @@ import { PostgresEventStore } from '@fristvagt/event-store';
 import type { Principal } from '../apps/api/src/access/principal';
 import { caseHistoryOf, loadVisibleHistory } from '../apps/api/src/cases/case-history';
 import { percentile, round } from './stats';
+import { admin, databaseUrl } from './postgres';
 
 const quick = process.argv.includes('--quick');
 const RUNS = quick ? 100 : 1_000;
@@ -27,25 +27,8 @@ const WARM_UP = 50;
 const EVENTS = 1_000;
 const TARGET_P99_MS = 20;
 const MUNICIPALITY = '461';
-const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbName = `fv_bench_audit_${process.pid}`;
 const DAY = 86_400_000;
-
-function databaseUrl(): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${dbName}`;
-  return url.toString();
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /**
  * A case with at least EVENTS events: a notification every 4 days, convened, held, planned and followed up on
@@ -118,7 +101,7 @@ async function main(): Promise<void> {
   await admin(`CREATE DATABASE ${dbName}`);
   let store: PostgresEventStore | undefined;
   try {
-    store = await PostgresEventStore.connect({ connectionString: databaseUrl(), poolSize: 4 });
+    store = await PostgresEventStore.connect({ connectionString: databaseUrl(dbName), poolSize: 4 });
     const caseId = randomUUID();
     const events = caseOfThousandEvents(caseId);
     const context = {

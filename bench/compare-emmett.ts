@@ -28,8 +28,8 @@ import pg from 'pg';
 import { type NewEvent, PostgresEventStore } from '@fristvagt/event-store';
 import { benchEvent } from './events';
 import { collectGarbage, median, percentile, round, runConcurrent } from './stats';
+import { admin, databaseUrl } from './postgres';
 
-const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const roundsAt = process.argv.indexOf('--rounds');
 const rounds = roundsAt >= 0 ? Number(process.argv[roundsAt + 1]) : 3;
 const POOL_SIZE = 20;
@@ -138,22 +138,10 @@ interface Row {
   readP50: number;
 }
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 async function runRound(name: StoreName, index: number): Promise<Row> {
   const database = `fv_bench_cmp_${process.pid}_${index}_${name.replace(/-/g, '_')}`;
   await admin(`CREATE DATABASE ${database}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  const store = await STORES[name](url.toString());
+  const store = await STORES[name](databaseUrl(database));
   try {
     await store.appendNew(`warm-${randomUUID()}`, [payload(0)]); // schema creation is not timed
     const singles = Array.from({ length: SINGLE_APPENDS }, (_, n) => [payload(n)]);

@@ -77,6 +77,7 @@ import {
   percentile,
   round,
 } from './stats';
+import { admin, databaseUrl } from './postgres';
 
 function option(name: string): string | undefined {
   const at = process.argv.indexOf(name);
@@ -86,7 +87,6 @@ function option(name: string): string | undefined {
 const quick = process.argv.includes('--quick');
 const only = option('--only');
 const scale = quick ? 0.1 : 1;
-const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbName =
   only === 'rebuild'
     ? (process.env.BENCH_DEADLINES_DB ?? `fv_bench_deadlines_kept${quick ? '_quick' : ''}`)
@@ -117,22 +117,6 @@ const SWEEP_TARGET_MS = 1_000;
 const DETECTION_P99_TARGET_MS = 1_000;
 
 const rulesFor = caseRules({});
-
-export async function admin(sql: string): Promise<Record<string, unknown>[]> {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows as Record<string, unknown>[];
-  } finally {
-    await client.end();
-  }
-}
-
-function databaseUrl(): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${dbName}`;
-  return url.toString();
-}
 
 /** The decider's CaseOpened for a new case. */
 function caseOpened(caseId: string, at: string): CaseEvent[] {
@@ -353,9 +337,12 @@ async function rebuildOnly(): Promise<void> {
   if (process.argv.includes('--fresh')) await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
   const exists = (await admin(`SELECT FROM pg_database WHERE datname = '${dbName}'`)).length > 0;
   if (!exists) await admin(`CREATE DATABASE ${dbName}`);
-  const store = await PostgresEventStore.connect({ connectionString: databaseUrl(), poolSize: STORE_POOL });
+  const store = await PostgresEventStore.connect({
+    connectionString: databaseUrl(dbName),
+    poolSize: STORE_POOL,
+  });
   const onDatabase = async (sql: string) => {
-    const client = new Client({ connectionString: databaseUrl() });
+    const client = new Client({ connectionString: databaseUrl(dbName) });
     await client.connect();
     try {
       return (await client.query<Record<string, string>>(sql)).rows;
@@ -375,7 +362,7 @@ async function rebuildOnly(): Promise<void> {
     );
     for (let run = 1; run <= runs; run++) {
       await onDatabase('DROP SCHEMA IF EXISTS read_models CASCADE; CHECKPOINT');
-      const db = await openPostgresReadModels(databaseUrl());
+      const db = await openPostgresReadModels(databaseUrl(dbName));
       try {
         const errors: string[] = [];
         const runner = new ProjectionRunner(obligationsProjection, db, store, {
@@ -436,13 +423,13 @@ async function main(): Promise<void> {
       `redis: redis-server ${redisVersion} of its own on port ${redis.port}, maxmemory-policy noeviction`,
     );
 
-    store = await PostgresEventStore.connect({ connectionString: databaseUrl(), poolSize: STORE_POOL });
+    store = await PostgresEventStore.connect({ connectionString: databaseUrl(dbName), poolSize: STORE_POOL });
 
     // 1. A million open obligations, through the event store.
     await seed(store);
 
     // 2. The projection from the start of the log, wired as the worker wires it.
-    db = await openPostgresReadModels(databaseUrl());
+    db = await openPostgresReadModels(databaseUrl(dbName));
     const readModel = new ObligationsReadModel(db);
     const errors: string[] = [];
     scheduler = await openScheduler({
@@ -553,7 +540,7 @@ async function main(): Promise<void> {
     await scheduler.stop();
     await runner.stop();
 
-    const client = new Client({ connectionString: databaseUrl() });
+    const client = new Client({ connectionString: databaseUrl(dbName) });
     await client.connect();
     let rows: { stream: string; due: string; detected: string; recorded: string }[];
     let dueSoon: number;

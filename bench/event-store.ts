@@ -7,13 +7,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
-import { Client } from 'pg';
 import { NewEvent, PostgresEventStore, Position } from '@fristvagt/event-store';
 import { benchEvent } from './events';
 import { collectGarbage, CpuMeter, Figures, median, nowMs, round, runConcurrent, summarise } from './stats';
+import { admin, databaseUrl } from './postgres';
 
 const quick = process.argv.includes('--quick');
-const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const scale = quick ? 0.1 : 1;
 const runsAt = process.argv.indexOf('--runs');
 const runs = runsAt >= 0 ? Number(process.argv[runsAt + 1]) : 1;
@@ -24,16 +23,6 @@ function prepare(appends: number, eventsPerAppend: number): { stream: string; ev
     stream: `case-${randomUUID()}`,
     events: Array.from({ length: eventsPerAppend }, (_, i) => benchEvent(n * eventsPerAppend + i)),
   }));
-}
-
-async function admin(sql: string): Promise<unknown[]> {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 async function main(): Promise<void> {
@@ -77,9 +66,7 @@ function printAcrossRuns(all: Figures[][]): void {
 
 async function runOnce(dbName: string): Promise<Figures[]> {
   await admin(`CREATE DATABASE ${dbName}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${dbName}`;
-  const store = await PostgresEventStore.connect({ connectionString: url.toString(), poolSize: 20 });
+  const store = await PostgresEventStore.connect({ connectionString: databaseUrl(dbName), poolSize: 20 });
   const results: Figures[] = [];
 
   try {

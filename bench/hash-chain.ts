@@ -17,7 +17,6 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import {
   type EventStore,
   type NewEvent,
@@ -26,8 +25,8 @@ import {
 } from '@fristvagt/event-store';
 import { benchEvent } from './events';
 import { collectGarbage, CpuMeter, median, nowMs, otherLoadPercent, round, runConcurrent } from './stats';
+import { admin, databaseUrl } from './postgres';
 
-const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const arg = (name: string, fallback: number) => {
   const at = process.argv.indexOf(name);
   return at >= 0 ? Number(process.argv[at + 1]) : fallback;
@@ -39,22 +38,6 @@ const verifyOnly = process.argv.includes('--verify-only');
 
 interface Opener {
   connect(options: { connectionString: string; poolSize?: number }): Promise<EventStore>;
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-function urlOf(database: string): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
 }
 
 function batches(appends: number, size: number): { stream: string; events: NewEvent[] }[] {
@@ -139,7 +122,11 @@ async function main(): Promise<void> {
     for (const [label, opener] of openers) {
       const db = `fv_bench_chain_${tag}_${stores.length}`;
       await admin(`CREATE DATABASE ${db}`);
-      stores.push({ label, db, store: await opener.connect({ connectionString: urlOf(db), poolSize: 20 }) });
+      stores.push({
+        label,
+        db,
+        store: await opener.connect({ connectionString: databaseUrl(db), poolSize: 20 }),
+      });
     }
     if (stores.length > 1 && !verifyOnly) {
       const figures = new Map<string, { rate: number; cpuUs: number }[]>();
@@ -180,7 +167,7 @@ async function main(): Promise<void> {
           for (const { label, db } of order) {
             const opener = openers.find(([l]) => l === label)![1];
             const key = `${size}|${label}`;
-            cpu.set(key, [...(cpu.get(key) ?? []), await serialCpu(urlOf(db), opener, size)]);
+            cpu.set(key, [...(cpu.get(key) ?? []), await serialCpu(databaseUrl(db), opener, size)]);
           }
         }
       }
@@ -207,7 +194,7 @@ async function main(): Promise<void> {
     const verifiers: [string, { verifyChain(): Promise<VerifyReport> }][] = [['this tree', hashed]];
     const beforeOpener = openers.find(([label]) => label === 'before hashing')?.[1];
     if (beforeOpener !== undefined) {
-      const store = await beforeOpener.connect({ connectionString: urlOf(hashedDb), poolSize: 2 });
+      const store = await beforeOpener.connect({ connectionString: databaseUrl(hashedDb), poolSize: 2 });
       stores.push({ label: 'before tree, verify', db: hashedDb, store });
       verifiers.unshift(['before tree', store as unknown as PostgresEventStore]);
     }
