@@ -1,4 +1,10 @@
-import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import {
+  createParamDecorator,
+  type ExecutionContext,
+  HttpException,
+  HttpStatus,
+  SetMetadata,
+} from '@nestjs/common';
 
 export const API_ROLES = ['integration', 'supervisor', 'auditor', 'admin'] as const;
 /**
@@ -30,6 +36,11 @@ export function viaOf(principal: Principal): { via?: 'session' } {
 /** True when the principal may see and change cases of this municipality. */
 export function inScope(principal: Principal, municipality: string): boolean {
   return principal.municipalities === '*' || principal.municipalities.includes(municipality);
+}
+
+/** 403 `municipality-out-of-scope`: the key may not act for the municipality given in `field`. */
+export function municipalityOutOfScope(field: string, detail: string): HttpException {
+  return new HttpException({ code: 'municipality-out-of-scope', field, detail }, HttpStatus.FORBIDDEN);
 }
 
 export const ROLES_METADATA = 'fristvagt:roles';

@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { municipalityOutOfScope as outOfScope } from '../access/principal';
 import type { SubscriptionError } from './subscription';
 
 /** A subscription that does not exist, was removed, or belongs to another municipality: all look the same. */
@@ -17,14 +18,7 @@ export function deliveryNotFound(): HttpException {
 }
 
 export function municipalityOutOfScope(action: string): HttpException {
-  return new HttpException(
-    {
-      code: 'municipality-out-of-scope',
-      field: 'municipality',
-      detail: `This API key may not ${action} of that municipality`,
-    },
-    HttpStatus.FORBIDDEN,
-  );
+  return outOfScope('municipality', `This API key may not ${action} of that municipality`);
 }
 
 export function idempotencyKeyReused(): HttpException {

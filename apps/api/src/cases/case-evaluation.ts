@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus, Inject, Optional } from '@nestjs/common';
+import { Inject, Optional } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import {
   type CaseEvent,
@@ -15,7 +15,7 @@ import { toDomainEvent } from '@fristvagt/case-commands';
 import { CLOCK, type Clock } from '@fristvagt/config';
 import { EVENT_STORE, type EventStore } from '@fristvagt/event-store';
 import { LOGGER, type Logger } from '@fristvagt/logging';
-import { inScope, type Principal } from '../access/principal';
+import { inScope, municipalityOutOfScope, type Principal } from '../access/principal';
 import { logAuditorRead } from '../http/read-models';
 import { MunicipalSettingsStore } from '../municipalities/municipal-settings-store';
 import { loadVisibleCase } from './case-queries';
@@ -66,17 +66,6 @@ function settingsOn(
   return { ...pack, municipalities };
 }
 
-function outOfScope(code: string): HttpException {
-  return new HttpException(
-    {
-      code: 'municipality-out-of-scope',
-      field: 'municipality',
-      detail: `This API key may not act for municipality ${code}`,
-    },
-    HttpStatus.FORBIDDEN,
-  );
-}
-
 /**
  * Issue 13, point 2: a case re-derived from its facts under another rule pack or other municipal settings,
  * against the same facts under the current pack, the case's own municipality and its recorded settings (the
@@ -94,7 +83,11 @@ export class GetCaseEvaluationHandler implements IQueryHandler<GetCaseEvaluation
 
   async execute({ caseId, query, principal }: GetCaseEvaluation): Promise<CaseEvaluation> {
     const municipality = query.municipality ?? null;
-    if (municipality !== null && !inScope(principal, municipality)) throw outOfScope(municipality);
+    if (municipality !== null && !inScope(principal, municipality))
+      throw municipalityOutOfScope(
+        'municipality',
+        `This API key may not act for municipality ${municipality}`,
+      );
     const loaded = await loadVisibleCase(this.store, caseId, principal);
     if (loaded === undefined) throw caseNotFound();
     logAuditorRead(this.logger, principal, {

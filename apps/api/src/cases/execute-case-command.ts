@@ -31,7 +31,7 @@ import {
   type NewEvent,
   type RecordedEvent,
 } from '@fristvagt/event-store';
-import { inScope, type Principal } from '../access/principal';
+import { inScope, municipalityOutOfScope, type Principal } from '../access/principal';
 import { decidingWithSettings, type LoadedMunicipalSettings } from '../municipalities/command-settings';
 import { MunicipalSettingsStore } from '../municipalities/municipal-settings-store';
 import { caseNotFound, domainProblem } from './domain-problems';
@@ -232,7 +232,8 @@ export class ExecuteCaseCommandHandler implements ICommandHandler<ExecuteCaseCom
       return state.municipality;
     }
     if (command.type !== 'OpenCase') throw caseNotFound();
-    if (!inScope(principal, command.data.municipality)) throw municipalityOutOfScope();
+    if (!inScope(principal, command.data.municipality))
+      throw municipalityOutOfScope('municipality', 'This API key may not act for that municipality');
     return command.data.municipality;
   }
 }
@@ -298,17 +299,6 @@ function nameBasedUuid(name: string): string {
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-function municipalityOutOfScope(): HttpException {
-  return new HttpException(
-    {
-      code: 'municipality-out-of-scope',
-      field: 'municipality',
-      detail: 'This API key may not act for that municipality',
-    },
-    HttpStatus.FORBIDDEN,
-  );
 }
 
 function revisionMismatch(expected: bigint, actual: bigint | null): HttpException {

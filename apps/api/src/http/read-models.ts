@@ -1,9 +1,8 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { parsePosition } from '@fristvagt/event-store';
 import type { Logger } from '@fristvagt/logging';
 import type { LiveTables } from '@fristvagt/projections';
-import { inScope, type Principal, viaOf } from '../access/principal';
+import { inScope, municipalityOutOfScope, type Principal, viaOf } from '../access/principal';
 import { DEFAULT_WAIT_MS } from './query-params';
 
 // What every query of a read model does alike: scope, read-your-writes, and the auditors' trail.
@@ -63,13 +62,9 @@ export function municipalitiesInScope(
   if (asked === undefined) return principal.municipalities === '*' ? null : principal.municipalities;
   const outside = asked.find((municipality) => !inScope(principal, municipality));
   if (outside !== undefined) {
-    throw new HttpException(
-      {
-        code: 'municipality-out-of-scope',
-        field: 'municipality',
-        detail: `This API key may not read ${what} of municipality ${outside}.`,
-      },
-      HttpStatus.FORBIDDEN,
+    throw municipalityOutOfScope(
+      'municipality',
+      `This API key may not read ${what} of municipality ${outside}.`,
     );
   }
   return [...new Set(asked)];

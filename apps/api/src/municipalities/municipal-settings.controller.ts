@@ -2,7 +2,6 @@ import {
   Body,
   Controller,
   Get,
-  HttpException,
   HttpStatus,
   Inject,
   Injectable,
@@ -22,7 +21,7 @@ import {
 } from '@nestjs/swagger';
 import { CLOCK, type Clock } from '@fristvagt/config';
 import { DK_YOUTH_PACK, kommunekode, localDateOf, validateMunicipalSettings } from '@fristvagt/domain';
-import { inScope, Roles } from '../access/principal';
+import { inScope, municipalityOutOfScope, Roles } from '../access/principal';
 import { ApiIdempotencyKey, REPLAYED_HEADER_DOC } from '../alerts/http';
 import { parseIfMatch } from '../cases/command-gateway';
 import { type CommandExchange, Exchange } from '../cases/http';
@@ -51,17 +50,6 @@ const SETTINGS_REFUSALS =
   'required, invalid-date, effective-date-out-of-range, invalid-type, unknown-rule, invalid-non-working-day, ' +
   'out-of-range, not-a-municipal-standard, invalid-warning-lead, unknown-field, invalid-municipality, invalid-if-match, ' +
   'idempotency-key-required, invalid-idempotency-key, malformed-json';
-
-function outOfScope(code: string): HttpException {
-  return new HttpException(
-    {
-      code: 'municipality-out-of-scope',
-      field: 'code',
-      detail: `This API key may not act for municipality ${code}`,
-    },
-    HttpStatus.FORBIDDEN,
-  );
-}
 
 function view(stored: StoredTimeline): MunicipalSettingsDto {
   return {
@@ -146,7 +134,8 @@ export class MunicipalSettingsController {
     @Param('code', KommunekodePipe) code: string,
     @Body() body: RecordMunicipalSettingsDto,
   ): Promise<MunicipalSettingsDto> {
-    if (!inScope(principal, code)) throw outOfScope(code);
+    if (!inScope(principal, code))
+      throw municipalityOutOfScope('code', `This API key may not act for municipality ${code}`);
     const idempotency = {
       key: scopedIdempotencyKey(request, principal, this.protector),
       request: requestHash(request),
@@ -196,7 +185,8 @@ export class MunicipalSettingsController {
     @Exchange() { response, principal }: CommandExchange,
     @Param('code', KommunekodePipe) code: string,
   ): Promise<MunicipalSettingsDto> {
-    if (!inScope(principal, code)) throw outOfScope(code);
+    if (!inScope(principal, code))
+      throw municipalityOutOfScope('code', `This API key may not act for municipality ${code}`);
     const stored = await this.settings.read(code);
     response.header('ETag', `"${stored.version}"`);
     response.header('Cache-Control', 'no-store');

@@ -22,7 +22,7 @@ import {
   RULE_IDS,
   type RulePack,
 } from '@fristvagt/domain';
-import { CurrentPrincipal, inScope, type Principal } from '../access/principal';
+import { CurrentPrincipal, inScope, municipalityOutOfScope, type Principal } from '../access/principal';
 import { MunicipalRuleCatalogue } from '../municipalities/municipal-rule-catalogue';
 import { API_KEY_SCHEME } from '../openapi';
 import { inputProblem } from '../problems/input-validation';
@@ -201,14 +201,7 @@ function due(
 function municipalityFor(principal: Principal, requested: string | undefined): string | null {
   if (requested !== undefined) {
     if (!inScope(principal, requested)) {
-      throw new HttpException(
-        {
-          code: 'municipality-out-of-scope',
-          field: 'municipality',
-          detail: `This API key may not act for municipality ${requested}.`,
-        },
-        HttpStatus.FORBIDDEN,
-      );
+      throw municipalityOutOfScope('municipality', `This API key may not act for municipality ${requested}.`);
     }
     return requested;
   }
