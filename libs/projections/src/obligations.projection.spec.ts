@@ -92,7 +92,6 @@ describe('obligations projection on PGlite', () => {
       expect(indexes.map((row) => row[0])).toEqual([
         'case_summaries_g1_municipality',
         'case_summaries_g1_pkey',
-        'obligations_g1_list',
         'obligations_g1_pkey',
         'obligations_g1_state',
         'obligations_g1_sweep_due',

@@ -10,13 +10,7 @@ import type {
 import type { RecordedEvent, SqlTransaction } from '@fristvagt/event-store';
 import { copyField } from './copy-text';
 import { BatchRuleTexts, RULE_TEXTS_DDL, type RuleTextEntry, ruleTextsTable } from './rule-texts';
-import {
-  type ApplyMode,
-  bareName,
-  type Projection,
-  type ReadModelTransaction,
-  type TableNames,
-} from './projection';
+import { bareName, type Projection, type ReadModelTransaction, type TableNames } from './projection';
 
 /** States of an obligation as the read model shows it; the first three are the open ones. */
 export const OBLIGATION_STATES = [
@@ -43,7 +37,9 @@ const CASE_STREAM_PREFIX = 'case-';
 export const obligationsProjection: Projection = {
   name: 'obligations',
   // 2: the rule's texts (variant, title, basis, citation, rule pack) in `rule_texts`, referred to by number.
-  version: 2,
+  // 3: per-case counts kept by every batch (none left to the switch-over); no `list` index (see
+  // ObligationsReadModel.list).
+  version: 3,
   tables: ['obligations', 'case_summaries'],
 
   async setup(tx: SqlTransaction, t: TableNames): Promise<void> {
@@ -96,19 +92,15 @@ CREATE TABLE ${t.case_summaries} (
   },
 
   /**
-   * The per-case counts, which a build leaves to this point (one aggregate over the table instead of one per
-   * batch); then the queries' indexes, as `apply` finds rows by primary key only.
+   * The queries' indexes, as `apply` finds rows by primary key only. Nothing else: the switch-over that runs
+   * this overlaps nothing, so what can be done batch by batch is (the per-case counts, see Batch.write).
+   * One list index, by state: a list over several states reads one ordered range per state
+   * (ObligationsReadModel.list), so a second index without the state would only cost its build and upkeep.
    */
   async finish(tx: SqlTransaction, t: TableNames): Promise<void> {
     const o = bareName(t.obligations);
     const c = bareName(t.case_summaries);
     await tx.exec(`
-UPDATE ${t.case_summaries} AS s
-   SET open_obligations = a.open, breached_obligations = a.breached, next_due_at = a.next_due
-  FROM (SELECT case_id, ${CASE_COUNTS} FROM ${t.obligations} o GROUP BY case_id) AS a
- WHERE s.case_id = a.case_id
-   AND (s.open_obligations, s.breached_obligations, s.next_due_at) IS DISTINCT FROM (a.open, a.breached, a.next_due);
-CREATE INDEX IF NOT EXISTS ${o}_list ON ${t.obligations} (municipality, due_sort, case_id, obligation_id);
 CREATE INDEX IF NOT EXISTS ${o}_state ON ${t.obligations} (municipality, state, due_sort, case_id, obligation_id);
 CREATE INDEX IF NOT EXISTS ${o}_sweep_due ON ${t.obligations} (due_at)
   WHERE status = 'open' AND NOT breached AND due_at IS NOT NULL;
@@ -118,21 +110,20 @@ CREATE INDEX IF NOT EXISTS ${c}_municipality ON ${t.case_summaries} (municipalit
 `);
   },
 
-  async apply(
-    tx: ReadModelTransaction,
-    events: readonly RecordedEvent[],
-    t: TableNames,
-    mode: ApplyMode = 'live',
-  ): Promise<void> {
+  /** The same in both modes: a build leaves only the query indexes to `finish`. */
+  async apply(tx: ReadModelTransaction, events: readonly RecordedEvent[], t: TableNames): Promise<void> {
     const batch = new Batch();
     for (const event of events) {
       if (event.streamName.startsWith(CASE_STREAM_PREFIX)) batch.add(event);
     }
-    await batch.write(tx, t, mode);
+    await batch.write(tx, t);
   },
 };
 
-/** A case's counts over its obligations (`o`), as `case_summaries` holds them. A case without any counts 0. */
+/**
+ * A case's counts over its obligations (`o`), as `case_summaries` holds them (and Batch.wholeCaseCounts computes
+ * them for a case whose history is all in one batch). A case without any counts 0.
+ */
 const CASE_COUNTS = `count(*) FILTER (WHERE o.status = 'open') AS open,
        count(*) FILTER (WHERE o.status = 'open' AND o.breached) AS breached,
        min(o.due_at) FILTER (WHERE o.status = 'open' AND NOT o.breached) AS next_due`;
@@ -183,8 +174,16 @@ interface Patch {
   reason: string | null;
 }
 
+interface CaseCounts {
+  open: number;
+  breached: number;
+  nextDue: string | null;
+}
+
 interface CaseTouch {
   opened: { municipality: string; openedAt: string; recordedAt: string } | null;
+  /** The batch holds the case's whole history (its first event is revision 0): its counts are computed here. */
+  whole: boolean;
   revision: bigint;
   lastType: string;
   lastOccurredAt: string;
@@ -196,7 +195,11 @@ class Batch {
   private readonly patches = new Map<string, Patch>();
   private readonly transfers = new Map<string, string>();
   private readonly cases = new Map<string, CaseTouch>();
+  /** Cases whose obligations this batch opens or changes: their counts change. */
+  private readonly obligationCases = new Set<string>();
   private readonly ruleTexts = new BatchRuleTexts();
+  /** Counts computed from the batch (wholeCaseCounts), by case. */
+  private counted = new Map<string, CaseCounts>();
 
   add(event: RecordedEvent): void {
     const caseId = event.streamName.slice(CASE_STREAM_PREFIX.length);
@@ -209,6 +212,7 @@ class Batch {
     if (touch === undefined) {
       this.cases.set(caseId, {
         opened,
+        whole: event.revision === 0n,
         revision: event.revision,
         lastType: event.type,
         lastOccurredAt: occurredAt,
@@ -221,6 +225,7 @@ class Batch {
       touch.lastOccurredAt = occurredAt;
       touch.lastRecordedAt = recordedAt;
     }
+    if (event.type.startsWith('Obligation')) this.obligationCases.add(caseId);
     switch (event.type) {
       case 'ObligationOpened': {
         const data = event.data as ObligationOpened['data'];
@@ -309,12 +314,38 @@ class Batch {
     Object.assign(patch, { status, closedAt, closedRecordedAt: recordedAt, onTime, reason });
   }
 
-  async write(tx: ReadModelTransaction, t: TableNames, mode: ApplyMode): Promise<void> {
+  async write(tx: ReadModelTransaction, t: TableNames): Promise<void> {
     await this.writeCases(tx, t);
     await this.writeOpened(tx, t);
     await this.writePatches(tx, t);
     await this.writeTransfers(tx, t);
-    if (mode === 'live') await this.writeCaseCounts(tx, t);
+    await this.writeCaseCounts(tx, t);
+  }
+
+  /**
+   * The counts of the cases opened in this batch with their whole history in it, from the batch alone, as
+   * CASE_COUNTS computes them from the table: every other case's counts are read from the table once its rows
+   * are written (writeCaseCounts). A log of new cases (a build) then needs no query for counts at all.
+   */
+  private wholeCaseCounts(): Map<string, CaseCounts> {
+    const counts = new Map<string, CaseCounts>();
+    for (const [caseId, touch] of this.cases) {
+      if (touch.whole && touch.opened !== null) counts.set(caseId, { open: 0, breached: 0, nextDue: null });
+    }
+    for (const [key, row] of this.opened) {
+      const c = counts.get(row.caseId);
+      if (c === undefined) continue;
+      const patch = this.patches.get(key);
+      if ((patch?.status ?? null) !== null) continue;
+      c.open++;
+      if ((patch?.breachDetectedAt ?? null) !== null) c.breached++;
+      else if (
+        row.data.dueAt !== null &&
+        (c.nextDue === null || Date.parse(row.data.dueAt) < Date.parse(c.nextDue))
+      )
+        c.nextDue = row.data.dueAt;
+    }
+    return counts;
   }
 
   /**
@@ -324,11 +355,16 @@ class Batch {
   private async writeCases(tx: SqlTransaction, t: TableNames): Promise<void> {
     const opened = [...this.cases].filter(([, touch]) => touch.opened !== null);
     if (opened.length > 0) {
+      this.counted = this.wholeCaseCounts();
+      const counts = opened.map(([caseId]) => this.counted.get(caseId));
+      // A case whose counts are not computed here (opened in an earlier batch's history: not revision 0) gets 0
+      // and no next due, and writeCaseCounts reads its counts from the table.
       await tx.query(
         `INSERT INTO ${t.case_summaries} AS s
-           (case_id, municipality, opened_at, opened_recorded_at, revision, last_event_type, last_occurred_at, last_recorded_at)
+           (case_id, municipality, opened_at, opened_recorded_at, revision, last_event_type, last_occurred_at, last_recorded_at,
+            open_obligations, breached_obligations, next_due_at)
          SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::bigint[], $6::text[],
-                              $7::timestamptz[], $8::timestamptz[])
+                              $7::timestamptz[], $8::timestamptz[], $9::integer[], $10::integer[], $11::timestamptz[])
          ON CONFLICT (case_id) DO UPDATE
            SET revision = excluded.revision, last_event_type = excluded.last_event_type,
                last_occurred_at = excluded.last_occurred_at, last_recorded_at = excluded.last_recorded_at
@@ -342,6 +378,9 @@ class Batch {
           opened.map(([, c]) => c.lastType),
           opened.map(([, c]) => c.lastOccurredAt),
           opened.map(([, c]) => c.lastRecordedAt),
+          counts.map((c) => c?.open ?? 0),
+          counts.map((c) => c?.breached ?? 0),
+          counts.map((c) => c?.nextDue ?? null),
         ],
       );
     }
@@ -433,19 +472,21 @@ class Batch {
   }
 
   /**
-   * Counts per touched case, from the obligations table as it now stands. Per case (LATERAL), so that each
-   * case is one scan of the primary key whatever the planner's statistics say: as a join it hashed the whole
-   * table while a build had not yet been analysed (a third of a second per batch at a million rows).
+   * Counts of the cases whose obligations this batch changed and whose counts wholeCaseCounts did not compute,
+   * from the obligations table as it now stands. Per case (LATERAL), so that each case is one scan of the
+   * primary key whatever the planner's statistics say: as a join it hashed the whole table while a build had
+   * not yet been analysed (a third of a second per batch at a million rows).
    */
   private async writeCaseCounts(tx: SqlTransaction, t: TableNames): Promise<void> {
-    if (this.cases.size === 0) return;
+    const cases = [...this.obligationCases].filter((caseId) => !this.counted.has(caseId));
+    if (cases.length === 0) return;
     await tx.query(
       `UPDATE ${t.case_summaries} AS s
           SET open_obligations = a.open, breached_obligations = a.breached, next_due_at = a.next_due
          FROM unnest($1::text[]) AS c(case_id)
         CROSS JOIN LATERAL (SELECT ${CASE_COUNTS} FROM ${t.obligations} o WHERE o.case_id = c.case_id) AS a
         WHERE s.case_id = c.case_id`,
-      [[...this.cases.keys()]],
+      [cases],
     );
   }
 }
