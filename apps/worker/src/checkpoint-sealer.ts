@@ -22,8 +22,8 @@ const MAX_POLL_MS = 60_000;
 /**
  * Seals a checkpoint of the hash chain every CHECKPOINT_INTERVAL (issue 13). Every worker polls; the store
  * seals only when the newest checkpoint is at least an interval old and under an advisory lock
- * (SqlEventStore.sealCheckpoint), so processes never seal twice. PostgreSQL and PGlite only: EventStoreDB keeps
- * the chain in event metadata but has no checkpoint table.
+ * (SqlEventStore.sealCheckpoint), so processes never seal twice. PostgreSQL and PGlite only: the EventStoreDB
+ * adapter stores no hash chain (docs/architecture.md, "Tamper evidence"), so there is nothing to seal.
  */
 @Injectable()
 export class CheckpointSealer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -40,7 +40,7 @@ export class CheckpointSealer implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationBootstrap(): Promise<void> {
     if (!(this.store instanceof SqlEventStore)) {
-      this.logger.info({}, 'checkpoints are not sealed on EventStoreDB (the hash chain is in each event)');
+      this.logger.info({}, 'checkpoints are not sealed on EventStoreDB (its adapter keeps no hash chain)');
       return;
     }
     this.key = await resolveCheckpointSigningKey(this.config, this.logger);
