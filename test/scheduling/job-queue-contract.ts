@@ -109,7 +109,8 @@ export function jobQueueContract(subject: JobQueueSubject): void {
         expect(runs[0].job).toEqual({ id, data, attempt: 1, maxAttempts: 3 });
       }
       expect(recorder.failures).toEqual([]);
-      expect(await queue.backlog()).toBe(0);
+      // A job counts as active until its adapter has recorded the end of the run that the recorder saw.
+      await waitForBacklog(queue, 0);
     });
 
     it('is kept once however often, concurrently or in one batch, it is added, and runs once', async () => {
@@ -130,7 +131,7 @@ export function jobQueueContract(subject: JobQueueSubject): void {
       );
       await sleep(500);
       expect(recorder.runsOf(once.id)).toHaveLength(1);
-      expect(await queue.backlog()).toBe(0);
+      await waitForBacklog(queue, 0);
     });
 
     it('is not added again while it runs, and may be added again once it has ended', async () => {
@@ -188,7 +189,9 @@ export function jobQueueContract(subject: JobQueueSubject): void {
   describe('a job whose handler throws', () => {
     it('twice is retried with growing delays and succeeds at the third attempt; onFailed is not called', async () => {
       const recorder = new JobRecorder();
-      // No jitter, so that the second delay (400 ms) is sure to be the longer.
+      // No jitter: the delays are exactly 200 and 400 ms, each a lower bound on its measured gap. The gaps
+      // themselves are not compared: a backend may start a due job late (BullMQ on PostgreSQL polls), and a
+      // first retry started 300 ms late made the first gap the longer (retry.spec.ts checks the schedule).
       const queue = await open({ retry: { attempts: 5, firstDelayMs: 200, maxDelayMs: 1_000, jitter: 0 } });
       await queue.start(
         recorder.handlers('a', async ({ attempt }) => {
@@ -207,7 +210,6 @@ export function jobQueueContract(subject: JobQueueSubject): void {
       const [first, second] = [1, 2].map((i) => recorder.runs[i].atMs - recorder.runs[i - 1].atMs);
       expect(first).toBeGreaterThanOrEqual(200);
       expect(second).toBeGreaterThanOrEqual(400);
-      expect(second).toBeGreaterThan(first);
       expect(recorder.failures).toEqual([]);
     });
 
@@ -236,7 +238,7 @@ export function jobQueueContract(subject: JobQueueSubject): void {
       expect(errors).toEqual(
         [1, 2, 3].map((attempt) => ({ source: 'job', id: failing.id, attempt, retrying: attempt < 3 })),
       );
-      expect(await queue.backlog()).toBe(0);
+      await waitForBacklog(queue, 0);
     });
 
     it('PermanentJobFailure is not retried: onFailed is called at once', async () => {
