@@ -80,18 +80,30 @@ export class DeadlineEngine {
     return { overdue: overdue.length, scheduled: upcoming.length, durationMs: performance.now() - started };
   }
 
-  /** After a projected batch: the warning and due instants of the obligations it opened, if still ahead. */
+  /**
+   * After a projected batch: the warning and due instants of the obligations it opened, if still ahead and
+   * within the horizon. Later ones are left to the sweep that reaches them, as the scheduler would drop them:
+   * a rebuild's batches open a million obligations, nearly all months ahead, and making a wake-up of each only
+   * for the scheduler to drop it cost the rebuild a few µs per event.
+   */
   async afterCommit(events: readonly RecordedEvent[]): Promise<void> {
     const now = this.clock.now().getTime();
+    const until = now + this.options.horizonMs;
+    const ahead = (at: string | null): at is string => {
+      if (at === null) return false;
+      const ms = Date.parse(at);
+      return ms > now && ms <= until;
+    };
     const wakeUps: WakeUp[] = [];
     for (const event of events) {
       if (event.type !== 'ObligationOpened' || !event.streamName.startsWith(CASE_STREAM_PREFIX)) continue;
-      const caseId = event.streamName.slice(CASE_STREAM_PREFIX.length);
       const { obligationId, warnAt, dueAt } = event.data as ObligationOpened['data'];
-      if (warnAt !== null && Date.parse(warnAt) > now)
-        wakeUps.push({ caseId, obligationId, kind: 'warn', at: warnAt });
-      if (dueAt !== null && Date.parse(dueAt) > now)
-        wakeUps.push({ caseId, obligationId, kind: 'due', at: dueAt });
+      const warn = ahead(warnAt) ? warnAt : null;
+      const due = ahead(dueAt) ? dueAt : null;
+      if (warn === null && due === null) continue;
+      const caseId = event.streamName.slice(CASE_STREAM_PREFIX.length);
+      if (warn !== null) wakeUps.push({ caseId, obligationId, kind: 'warn', at: warn });
+      if (due !== null) wakeUps.push({ caseId, obligationId, kind: 'due', at: due });
     }
     if (wakeUps.length > 0) await this.scheduler.schedule(wakeUps);
   }
