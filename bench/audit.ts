@@ -18,6 +18,7 @@ import { cmd, history } from '@fristvagt/domain/test-support';
 import { PostgresEventStore } from '@fristvagt/event-store';
 import type { Principal } from '../apps/api/src/access/principal';
 import { caseHistoryOf, loadVisibleHistory } from '../apps/api/src/cases/case-history';
+import { councilCycle } from './events';
 import { percentile, round } from './stats';
 import { admin, databaseUrl } from './postgres';
 
@@ -42,31 +43,13 @@ function caseOfThousandEvents(caseId: string): CaseEvent[] {
   ];
   for (let i = 0; i < 150; i++) {
     const t = start + DAY + i * 4 * DAY;
-    const documentationId = `pol-${i}`;
-    const councilId = `c-${i}`;
     commands.push(
+      ...councilCycle(i, t),
       cmd(
-        'RecordPoliceDocumentation',
-        { documentationId, kind: 'interview-invitation', offenceCategories: ['robbery'] },
-        at(t),
+        'RecordCouncilFollowUp',
+        { councilId: `c-${i}`, note: 'Followed up' },
+        at(t + 3 * DAY + 2 * 3_600_000),
       ),
-      cmd(
-        'ConveneCouncil',
-        {
-          councilId,
-          documentationId,
-          invitees: [{ role: 'youth' }],
-          meetingDate: at(t + 5 * DAY).slice(0, 10),
-        },
-        at(t + DAY),
-      ),
-      cmd(
-        'RecordCouncilHeld',
-        { councilId, participants: [{ role: 'youth' }], agreements: [] },
-        at(t + 3 * DAY),
-      ),
-      cmd('AdoptPlan', { planId: `plan-${i}`, councilId }, at(t + 3 * DAY + 3_600_000)),
-      cmd('RecordCouncilFollowUp', { councilId, note: 'Followed up' }, at(t + 3 * DAY + 2 * 3_600_000)),
     );
     if (i > 0) {
       // A notification within a year of a council is a re-offence: its plan is assessed (NSR-REOFFENCE).
@@ -78,7 +61,7 @@ function caseOfThousandEvents(caseId: string): CaseEvent[] {
             occasion: 're-offence',
             outcome: 'no-change-needed',
             reasoning: 'Assessed',
-            documentationId,
+            documentationId: `pol-${i}`,
           },
           at(t + 2 * 3_600_000),
         ),

@@ -296,6 +296,26 @@ function timingRow(context: string, timing: Timing): Record<string, string | num
   };
 }
 
+/**
+ * Runs `runner` until it has caught up with the log, timed, with the CPU of this process and of the bench
+ * database's sessions; and the live generation it built, with the events that generation applied.
+ */
+async function timedRebuild(
+  runner: ProjectionRunner,
+  db: ReadModelDatabase,
+  readModel: ObligationsReadModel,
+): Promise<{ seconds: number; cpu: CpuUse; rebuilt: number; generation: number }> {
+  collectGarbage();
+  const meter = CpuMeter.start(dbName);
+  const t0 = nowMs();
+  await runner.runUntilCaughtUp();
+  const seconds = (nowMs() - t0) / 1000;
+  const cpu = meter.stop();
+  const { generation } = await readModel.tables();
+  const rebuilt = (await readCheckpoint(db, obligationsProjection.name, generation))?.events ?? 0;
+  return { seconds, cpu, rebuilt, generation };
+}
+
 function load(cpu: CpuUse): string {
   return `other load ${otherLoadPercent(cpu)}%`;
 }
@@ -369,15 +389,8 @@ async function rebuildOnly(): Promise<void> {
           rebuildBatch: batch,
           onError: (error, context) => errors.push(`${context}: ${(error as Error).message}`),
         });
-        collectGarbage();
-        const meter = CpuMeter.start(dbName);
-        const t0 = nowMs();
-        await runner.runUntilCaughtUp();
-        const rebuildSeconds = (nowMs() - t0) / 1000;
-        const cpu = meter.stop();
         const readModel = new ObligationsReadModel(db);
-        const { generation } = await readModel.tables();
-        const rebuilt = (await readCheckpoint(db, obligationsProjection.name, generation))?.events ?? 0;
+        const { seconds: rebuildSeconds, cpu, rebuilt } = await timedRebuild(runner, db, readModel);
         // switched_at is the start of the switch-over's transaction (now()): the counts and query indexes.
         const [{ switchOver }] = await onDatabase(
           `SELECT extract(epoch FROM clock_timestamp() - switched_at)::text AS "switchOver"
@@ -452,14 +465,12 @@ async function main(): Promise<void> {
       afterCommit: (events) => engine.afterCommit(events),
       onError: (error, context) => errors.push(`projection ${context}: ${(error as Error).message}`),
     });
-    collectGarbage();
-    let meter = CpuMeter.start(dbName);
-    const t0 = nowMs();
-    await runner.runUntilCaughtUp();
-    const rebuildSeconds = (nowMs() - t0) / 1000;
-    const rebuildCpu = meter.stop();
-    const { generation } = await readModel.tables();
-    const rebuilt = (await readCheckpoint(db, obligationsProjection.name, generation))?.events ?? 0;
+    const {
+      seconds: rebuildSeconds,
+      cpu: rebuildCpu,
+      rebuilt,
+      generation,
+    } = await timedRebuild(runner, db, readModel);
     const rebuildRate = rebuilt / rebuildSeconds;
     const openCount = await openObligationCount(readModel);
     const waitingAfterRebuild = await scheduler.scheduledCount();
@@ -491,7 +502,7 @@ async function main(): Promise<void> {
     const lastDueMs = firstDueMs + SPREAD_MS;
     const minuteTemplate = decidedObligation(new Date(writeStart).toISOString());
     const caseIds = Array.from({ length: IN_THE_MINUTE }, () => randomUUID());
-    meter = CpuMeter.start(dbName);
+    let meter = CpuMeter.start(dbName);
     await inParallel(WRITERS, IN_THE_MINUTE, async (i) => {
       const dueAt = new Date(firstDueMs + Math.floor((i * SPREAD_MS) / IN_THE_MINUTE)).toISOString();
       const due = { dueAt, dueDate: localDateOf(dueAt) };

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { CaseCommand } from '@fristvagt/domain';
+import { cmd } from '@fristvagt/domain/test-support';
 import type { NewEvent } from '@fristvagt/event-store';
 
 /** The event the store benchmarks write: a police documentation fact of ~400 bytes (data + metadata). */
@@ -22,4 +24,40 @@ export function benchEvent(n: number): NewEvent {
       schemaVersion: 1,
     },
   };
+}
+
+const DAY = 86_400_000;
+const at = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * Cycle `i` of the large cases the fold and audit benchmarks build, from the instant `t` (ms): police
+ * documentation, a council convened the next day for a meeting 5 days on, held on day 3, and a plan adopted
+ * an hour later, as the decider records them.
+ */
+export function councilCycle(i: number, t: number): CaseCommand[] {
+  const documentationId = `pol-${i}`;
+  const councilId = `c-${i}`;
+  return [
+    cmd(
+      'RecordPoliceDocumentation',
+      { documentationId, kind: 'interview-invitation', offenceCategories: ['robbery'] },
+      at(t),
+    ),
+    cmd(
+      'ConveneCouncil',
+      {
+        councilId,
+        documentationId,
+        invitees: [{ role: 'youth' }],
+        meetingDate: at(t + 5 * DAY).slice(0, 10),
+      },
+      at(t + DAY),
+    ),
+    cmd(
+      'RecordCouncilHeld',
+      { councilId, participants: [{ role: 'youth' }], agreements: [] },
+      at(t + 3 * DAY),
+    ),
+    cmd('AdoptPlan', { planId: `plan-${i}`, councilId }, at(t + 3 * DAY + 3_600_000)),
+  ];
 }

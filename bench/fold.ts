@@ -17,6 +17,7 @@ import {
   replayInBusinessTime,
 } from '@fristvagt/domain';
 import { cmd, context, history } from '@fristvagt/domain/test-support';
+import { councilCycle } from './events';
 import { median } from './stats';
 
 const DAY = 86_400_000;
@@ -29,32 +30,7 @@ function largeCase(cycles: number): CaseEvent[] {
     cmd('OpenCase', { caseId, municipality: '101', birthDate: '2012-01-01', person: null }, at(START)),
   ];
   for (let i = 0; i < cycles; i++) {
-    const t = START + DAY + i * 4 * DAY;
-    const documentationId = `pol-${i}`;
-    const councilId = `c-${i}`;
-    commands.push(
-      cmd(
-        'RecordPoliceDocumentation',
-        { documentationId, kind: 'interview-invitation', offenceCategories: ['robbery'] },
-        at(t),
-      ),
-      cmd(
-        'ConveneCouncil',
-        {
-          councilId,
-          documentationId,
-          invitees: [{ role: 'youth' }],
-          meetingDate: at(t + 5 * DAY).slice(0, 10),
-        },
-        at(t + DAY),
-      ),
-      cmd(
-        'RecordCouncilHeld',
-        { councilId, participants: [{ role: 'youth' }], agreements: [] },
-        at(t + 3 * DAY),
-      ),
-      cmd('AdoptPlan', { planId: `plan-${i}`, councilId }, at(t + 3 * DAY + 3_600_000)),
-    );
+    commands.push(...councilCycle(i, START + DAY + i * 4 * DAY));
   }
   return history(commands, '101');
 }

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
-import { PostgresEventStore } from '@fristvagt/event-store';
+import { type NewEvent, PostgresEventStore } from '@fristvagt/event-store';
 import {
   ObligationsReadModel,
   obligationsProjection,
@@ -17,6 +17,7 @@ import {
 import { runCli } from '../../apps/cli/src/cli';
 import { mapLimit } from '../support/api-requests';
 import { notifyPolice, openCase } from '../support/cases';
+import { newEvent } from '../support/events';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 
 const ROOT = resolve(__dirname, '../..');
@@ -74,23 +75,6 @@ async function projectAll(runner: ProjectionRunner, db: ReadModelDatabase, total
     30_000,
     `the projection to apply all ${total} events`,
   );
-}
-
-/** An event on a case stream as the obligations projection reads it (the store does not check data). */
-function caseEvent(type: string, data: Record<string, unknown>) {
-  return {
-    id: randomUUID(),
-    type,
-    data,
-    metadata: {
-      municipality: '461',
-      actor: 'test',
-      occurredAt: '2026-03-02T10:00:00.000Z',
-      correlationId: randomUUID(),
-      causationId: null,
-      schemaVersion: 1,
-    },
-  };
 }
 
 function openedData(obligationId: string, dueAt: string | null): Record<string, unknown> {
@@ -296,30 +280,30 @@ describe('projection runner on PostgreSQL', () => {
       breached: Set<string>;
     }
     const models = new Map<string, Model>();
-    const pending: { stream: string; events: ReturnType<typeof caseEvent>[] }[] = [];
+    const pending: { stream: string; events: NewEvent[] }[] = [];
     for (let c = 0; c < 60; c++) {
       const caseId = randomUUID();
       const model: Model = { due: new Map(), closed: new Set(), breached: new Set() };
       models.set(caseId, model);
-      const appends: ReturnType<typeof caseEvent>[][] = [[caseEvent('CaseOpened', { caseId })]];
+      const appends: NewEvent[][] = [[newEvent('CaseOpened', { caseId })]];
       for (let step = 0; step < 1 + Math.floor(random() * 12); step++) {
         const ids = [...model.due.keys()];
         const kind =
           ids.length === 0 ? 'open' : pick(['open', 'open', 'breach', 'fulfil', 'cancel', 'waive', 'move']);
         const id = kind === 'open' ? `R:${pick(['a', 'b', 'c', 'd', 'e', 'f'])}` : pick(ids);
-        const batch: ReturnType<typeof caseEvent>[] = [];
+        const batch: NewEvent[] = [];
         if (kind === 'open') {
           const day = 1 + Math.floor(random() * 28);
           const due = random() < 0.1 ? null : `2026-04-${String(day).padStart(2, '0')}T22:00:00.000Z`;
           if (!model.due.has(id)) model.due.set(id, due); // a second opening changes nothing
-          batch.push(caseEvent('ObligationOpened', openedData(id, due)));
+          batch.push(newEvent('ObligationOpened', openedData(id, due)));
         } else if (kind === 'breach') {
           model.breached.add(id);
           batch.push(
-            caseEvent('ObligationBreached', { obligationId: id, detectedAt: '2026-04-30T00:00:00.000Z' }),
+            newEvent('ObligationBreached', { obligationId: id, detectedAt: '2026-04-30T00:00:00.000Z' }),
           );
         } else if (kind === 'move') {
-          batch.push(caseEvent('CaseTransferred', { toMunicipality: pick(['101', '461', '751']) }));
+          batch.push(newEvent('CaseTransferred', { toMunicipality: pick(['101', '461', '751']) }));
         } else {
           model.closed.add(id);
           const data =
@@ -329,7 +313,7 @@ describe('projection runner on PostgreSQL', () => {
                 ? { obligationId: id, reason: 'superseded-by-late-fact' }
                 : { obligationId: id, justification: 'not needed' };
           batch.push(
-            caseEvent(
+            newEvent(
               kind === 'fulfil'
                 ? 'ObligationFulfilled'
                 : kind === 'cancel'

@@ -178,6 +178,8 @@ interface CaseCounts {
   open: number;
   breached: number;
   nextDue: string | null;
+  /** nextDue as a number, to compare without parsing it again; Infinity for none. */
+  nextDueMs: number;
 }
 
 interface CaseTouch {
@@ -198,8 +200,6 @@ class Batch {
   /** Cases whose obligations this batch opens or changes: their counts change. */
   private readonly obligationCases = new Set<string>();
   private readonly ruleTexts = new BatchRuleTexts();
-  /** Counts computed from the batch (wholeCaseCounts), by case. */
-  private counted = new Map<string, CaseCounts>();
 
   add(event: RecordedEvent): void {
     const caseId = event.streamName.slice(CASE_STREAM_PREFIX.length);
@@ -315,11 +315,12 @@ class Batch {
   }
 
   async write(tx: ReadModelTransaction, t: TableNames): Promise<void> {
-    await this.writeCases(tx, t);
+    const counted = this.wholeCaseCounts();
+    await this.writeCases(tx, t, counted);
     await this.writeOpened(tx, t);
     await this.writePatches(tx, t);
     await this.writeTransfers(tx, t);
-    await this.writeCaseCounts(tx, t);
+    await this.writeCaseCounts(tx, t, counted);
   }
 
   /**
@@ -330,20 +331,21 @@ class Batch {
   private wholeCaseCounts(): Map<string, CaseCounts> {
     const counts = new Map<string, CaseCounts>();
     for (const [caseId, touch] of this.cases) {
-      if (touch.whole && touch.opened !== null) counts.set(caseId, { open: 0, breached: 0, nextDue: null });
+      if (touch.whole && touch.opened !== null)
+        counts.set(caseId, { open: 0, breached: 0, nextDue: null, nextDueMs: Infinity });
     }
     for (const [key, row] of this.opened) {
       const c = counts.get(row.caseId);
       if (c === undefined) continue;
       const patch = this.patches.get(key);
-      if ((patch?.status ?? null) !== null) continue;
+      if (patch !== undefined && patch.status !== null) continue;
       c.open++;
-      if ((patch?.breachDetectedAt ?? null) !== null) c.breached++;
-      else if (
-        row.data.dueAt !== null &&
-        (c.nextDue === null || Date.parse(row.data.dueAt) < Date.parse(c.nextDue))
-      )
-        c.nextDue = row.data.dueAt;
+      if (patch !== undefined && patch.breachDetectedAt !== null) {
+        c.breached++;
+        continue;
+      }
+      const dueMs = row.data.dueAt === null ? Infinity : Date.parse(row.data.dueAt);
+      if (dueMs < c.nextDueMs) [c.nextDue, c.nextDueMs] = [row.data.dueAt, dueMs];
     }
     return counts;
   }
@@ -352,11 +354,14 @@ class Batch {
    * A case opened in this batch is inserted with its last event (or, were its row there already, moved on to
    * it); the other cases touched are moved on to their last event.
    */
-  private async writeCases(tx: SqlTransaction, t: TableNames): Promise<void> {
+  private async writeCases(
+    tx: SqlTransaction,
+    t: TableNames,
+    counted: ReadonlyMap<string, CaseCounts>,
+  ): Promise<void> {
     const opened = [...this.cases].filter(([, touch]) => touch.opened !== null);
     if (opened.length > 0) {
-      this.counted = this.wholeCaseCounts();
-      const counts = opened.map(([caseId]) => this.counted.get(caseId));
+      const counts = opened.map(([caseId]) => counted.get(caseId));
       // A case whose counts are not computed here (opened in an earlier batch's history: not revision 0) gets 0
       // and no next due, and writeCaseCounts reads its counts from the table.
       await tx.query(
@@ -477,8 +482,12 @@ class Batch {
    * primary key whatever the planner's statistics say: as a join it hashed the whole table while a build had
    * not yet been analysed (a third of a second per batch at a million rows).
    */
-  private async writeCaseCounts(tx: SqlTransaction, t: TableNames): Promise<void> {
-    const cases = [...this.obligationCases].filter((caseId) => !this.counted.has(caseId));
+  private async writeCaseCounts(
+    tx: SqlTransaction,
+    t: TableNames,
+    counted: ReadonlyMap<string, CaseCounts>,
+  ): Promise<void> {
+    const cases = [...this.obligationCases].filter((caseId) => !counted.has(caseId));
     if (cases.length === 0) return;
     await tx.query(
       `UPDATE ${t.case_summaries} AS s

@@ -97,13 +97,10 @@ export class DeadlineEngine {
     const wakeUps: WakeUp[] = [];
     for (const event of events) {
       if (event.type !== 'ObligationOpened' || !event.streamName.startsWith(CASE_STREAM_PREFIX)) continue;
-      const { obligationId, warnAt, dueAt } = event.data as ObligationOpened['data'];
-      const warn = ahead(warnAt) ? warnAt : null;
-      const due = ahead(dueAt) ? dueAt : null;
-      if (warn === null && due === null) continue;
       const caseId = event.streamName.slice(CASE_STREAM_PREFIX.length);
-      if (warn !== null) wakeUps.push({ caseId, obligationId, kind: 'warn', at: warn });
-      if (due !== null) wakeUps.push({ caseId, obligationId, kind: 'due', at: due });
+      const { obligationId, warnAt, dueAt } = event.data as ObligationOpened['data'];
+      if (ahead(warnAt)) wakeUps.push({ caseId, obligationId, kind: 'warn', at: warnAt });
+      if (ahead(dueAt)) wakeUps.push({ caseId, obligationId, kind: 'due', at: dueAt });
     }
     if (wakeUps.length > 0) await this.scheduler.schedule(wakeUps);
   }
