@@ -34,6 +34,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import {
@@ -298,22 +299,26 @@ function timingRow(context: string, timing: Timing): Record<string, string | num
 
 /**
  * Runs `runner` until it has caught up with the log, timed, with the CPU of this process and of the bench
- * database's sessions; and the live generation it built, with the events that generation applied.
+ * database's sessions; and the live generation it built, with the events that generation applied. `busy` is
+ * the share of the time this process's event loop was not waiting (on the server, mostly): what is left of
+ * it, less the switch-over (which is all waiting), is how much the two sides fail to overlap.
  */
 async function timedRebuild(
   runner: ProjectionRunner,
   db: ReadModelDatabase,
   readModel: ObligationsReadModel,
-): Promise<{ seconds: number; cpu: CpuUse; rebuilt: number; generation: number }> {
+): Promise<{ seconds: number; cpu: CpuUse; rebuilt: number; generation: number; busy: number }> {
   collectGarbage();
   const meter = CpuMeter.start(dbName);
   const t0 = nowMs();
+  const loop = performance.eventLoopUtilization();
   await runner.runUntilCaughtUp();
+  const busy = performance.eventLoopUtilization(loop).utilization;
   const seconds = (nowMs() - t0) / 1000;
   const cpu = meter.stop();
   const { generation } = await readModel.tables();
   const rebuilt = (await readCheckpoint(db, obligationsProjection.name, generation))?.events ?? 0;
-  return { seconds, cpu, rebuilt, generation };
+  return { seconds, cpu, rebuilt, generation, busy };
 }
 
 function load(cpu: CpuUse): string {
@@ -390,7 +395,7 @@ async function rebuildOnly(): Promise<void> {
           onError: (error, context) => errors.push(`${context}: ${(error as Error).message}`),
         });
         const readModel = new ObligationsReadModel(db);
-        const { seconds: rebuildSeconds, cpu, rebuilt } = await timedRebuild(runner, db, readModel);
+        const { seconds: rebuildSeconds, cpu, rebuilt, busy } = await timedRebuild(runner, db, readModel);
         // switched_at is the start of the switch-over's transaction (now()): the counts and query indexes.
         const [{ switchOver }] = await onDatabase(
           `SELECT extract(epoch FROM clock_timestamp() - switched_at)::text AS "switchOver"
@@ -401,7 +406,8 @@ async function rebuildOnly(): Promise<void> {
           `rebuild ${run}: ${n(rebuilt)} events in ${rebuildSeconds.toFixed(2)} s = ${n(rebuilt / rebuildSeconds)} events/s; ` +
             `CPU per event: this process ${us(cpu.ownSeconds)} µs, PostgreSQL ${us(cpu.postgresSeconds)} µs ` +
             `(${round(cpu.ownSeconds, 1)} + ${round(cpu.postgresSeconds, 1)} s); switch-over ` +
-            `${Number(switchOver).toFixed(2)} s; ${n(await openObligationCount(readModel))} open obligations; ` +
+            `${Number(switchOver).toFixed(2)} s; event loop busy ${Math.round(busy * 100)}%; ` +
+            `${n(await openObligationCount(readModel))} open obligations; ` +
             `${load(cpu)}; ${new Date().toISOString()}` +
             (errors.length > 0 ? `; errors: ${errors.slice(0, 3).join(' | ')}` : ''),
         );
