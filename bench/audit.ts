@@ -18,7 +18,7 @@ import { cmd, history } from '@fristvagt/domain/test-support';
 import { PostgresEventStore } from '@fristvagt/event-store';
 import type { Principal } from '../apps/api/src/access/principal';
 import { caseHistoryOf, loadVisibleHistory } from '../apps/api/src/cases/case-history';
-import { councilCycle } from './events';
+import { at, councilCycle, DAY } from './events';
 import { percentile, round } from './stats';
 import { admin, databaseUrl } from './postgres';
 
@@ -29,7 +29,6 @@ const EVENTS = 1_000;
 const TARGET_P99_MS = 20;
 const MUNICIPALITY = '461';
 const dbName = `fv_bench_audit_${process.pid}`;
-const DAY = 86_400_000;
 
 /**
  * A case with at least EVENTS events: a notification every 4 days, convened, held, planned and followed up on
@@ -37,7 +36,6 @@ const DAY = 86_400_000;
  */
 function caseOfThousandEvents(caseId: string): CaseEvent[] {
   const start = Date.parse('2024-02-01T09:00:00Z');
-  const at = (ms: number) => new Date(ms).toISOString();
   const commands: CaseCommand[] = [
     cmd('OpenCase', { caseId, municipality: MUNICIPALITY, birthDate: '2012-01-01', person: null }, at(start)),
   ];

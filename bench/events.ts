@@ -26,8 +26,10 @@ export function benchEvent(n: number): NewEvent {
   };
 }
 
-const DAY = 86_400_000;
-const at = (ms: number) => new Date(ms).toISOString();
+export const DAY = 86_400_000;
+
+/** An instant (ms) as the commands' ISO text. */
+export const at = (ms: number) => new Date(ms).toISOString();
 
 /**
  * Cycle `i` of the large cases the fold and audit benchmarks build, from the instant `t` (ms): police

@@ -17,12 +17,10 @@ import {
   replayInBusinessTime,
 } from '@fristvagt/domain';
 import { cmd, context, history } from '@fristvagt/domain/test-support';
-import { councilCycle } from './events';
+import { at, councilCycle, DAY } from './events';
 import { median } from './stats';
 
-const DAY = 86_400_000;
 const START = Date.parse('2024-02-01T09:00:00Z');
-const at = (ms: number) => new Date(ms).toISOString();
 
 function largeCase(cycles: number): CaseEvent[] {
   const caseId = '0b7f3c52-4d0e-4b8e-9a51-2f7e1c9d6a10';
