@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { openNotifiedCase, startTestApi, type TestApi } from '../support/api';
 import { isProblemJson, refusalOf } from '../support/api-requests';
+import { withoutRandomIds } from '../support/cpr-scan';
 
 jest.setTimeout(60_000);
 
@@ -105,7 +106,7 @@ describe('bodies and errors at the edge of the API (PostgreSQL)', () => {
 
       expect(response.status).toBe(400);
       expect(response.body.code).toBe('unknown-field');
-      expect(response.text).not.toMatch(LEAK);
+      expect(withoutRandomIds(response.text)).not.toMatch(LEAK);
     });
 
     it('accepts those words as values', async () => {
@@ -201,7 +202,7 @@ describe('bodies and errors at the edge of the API (PostgreSQL)', () => {
         code: 'id-looks-like-cpr',
         field: 'documentationId',
       });
-      expect(response.text).not.toMatch(LEAK);
+      expect(withoutRandomIds(response.text)).not.toMatch(LEAK);
       expect(await api.eventCount()).toBe(before);
     });
 
@@ -227,7 +228,7 @@ describe('bodies and errors at the edge of the API (PostgreSQL)', () => {
         code: 'id-looks-like-cpr',
         field,
       });
-      expect(response.text).not.toMatch(LEAK);
+      expect(withoutRandomIds(response.text)).not.toMatch(LEAK);
       expect(await api.eventCount()).toBe(before);
     });
   });
@@ -294,6 +295,6 @@ describe('bodies and errors at the edge of the API (PostgreSQL)', () => {
 
   it('logged none of these as a failure', () => {
     expect(api.logs()).not.toContain('request failed');
-    expect(api.logs()).not.toMatch(LEAK);
+    expect(withoutRandomIds(api.logs())).not.toMatch(LEAK);
   });
 });

@@ -1,5 +1,6 @@
 import { openNotifiedCase, startTestApi, type TestApi } from '../support/api';
 import { isProblemJson, refusalOf } from '../support/api-requests';
+import { withoutRandomIds } from '../support/cpr-scan';
 
 jest.setTimeout(60_000);
 
@@ -66,8 +67,8 @@ describe('CPR numbers in paths, queries and free text (PostgreSQL)', () => {
           detail: 'No route of this API matches the method and path.',
           code: 'route-not-found',
         });
-        expect(response.text).not.toMatch(LEAK);
-        expect(JSON.stringify(response.headers)).not.toMatch(LEAK);
+        expect(withoutRandomIds(response.text)).not.toMatch(LEAK);
+        expect(withoutRandomIds(JSON.stringify(response.headers))).not.toMatch(LEAK);
       },
     );
   });
@@ -89,7 +90,7 @@ describe('CPR numbers in paths, queries and free text (PostgreSQL)', () => {
       code: 'cpr-in-free-text',
       field: 'reasoning',
     });
-    expect(response.text).not.toMatch(LEAK);
+    expect(withoutRandomIds(response.text)).not.toMatch(LEAK);
     expect(await api.eventCount()).toBe(before);
   });
 
@@ -101,7 +102,7 @@ describe('CPR numbers in paths, queries and free text (PostgreSQL)', () => {
         .get(`/v1/obligations?${encodeURIComponent(written)}=1`)
         .set('Authorization', `Bearer ${token}`);
       expect(refusalOf(query)).toMatchObject({ status: 400, code: 'unknown-field' });
-      expect(query.text).not.toMatch(LEAK);
+      expect(withoutRandomIds(query.text)).not.toMatch(LEAK);
 
       const body = await api.http
         .post(`/v1/cases/${caseId}/police-notifications/pol-1/target-group-assessments`)
@@ -114,7 +115,7 @@ describe('CPR numbers in paths, queries and free text (PostgreSQL)', () => {
           [written]: 1,
         });
       expect(refusalOf(body)).toMatchObject({ status: 400, code: 'unknown-field' });
-      expect(body.text).not.toMatch(LEAK);
+      expect(withoutRandomIds(body.text)).not.toMatch(LEAK);
       expect(await api.eventCount()).toBe(before);
     },
   );
@@ -134,7 +135,7 @@ describe('CPR numbers in paths, queries and free text (PostgreSQL)', () => {
 
   it('wrote no log line with any of these CPR numbers, and none with the paths', () => {
     const lines = api.logs().slice(logsBefore);
-    expect(lines).not.toMatch(LEAK);
+    expect(withoutRandomIds(lines)).not.toMatch(LEAK);
     expect(lines).not.toContain('/v1/persons');
     expect(lines).not.toContain('request failed');
   });
