@@ -424,3 +424,59 @@ export function eventStoreContract(getSubject: () => ContractSubject): void {
     }, 60_000);
   });
 }
+
+/**
+ * readAllEach, for the adapters that have it (PostgreSQL and PGlite; EventStoreDB's readAll is all it has): the
+ * same events as readAll, handed over one by one.
+ */
+export function readAllEachContract(getSubject: () => ContractSubject): void {
+  const store = () => getSubject().store;
+
+  describe('readAllEach', () => {
+    it("hands over readAll's events one by one, in the same order, from the same position, as many", async () => {
+      const from = await headPosition(store());
+      // Enough for several socket reads and several of the driver's slices.
+      for (let i = 0; i < 25; i++) {
+        const stream = streamName();
+        await store().append(
+          stream,
+          Array.from({ length: 100 }, (_, n) => newEvent('N', { n: i * 100 + n, text: 'æøå §'.repeat(40) })),
+        );
+      }
+      const handed: RecordedEvent[] = [];
+      const count = await store().readAllEach!({ fromPosition: from, maxCount: 2_400 }, (event) => {
+        handed.push(event);
+      });
+      expect(count).toBe(2_400);
+      expect(handed).toEqual(await store().readAll({ fromPosition: from, maxCount: 2_400 }));
+      expect(handed.map((e) => e.data.n)).toEqual(Array.from({ length: 2_400 }, (_, n) => n));
+      const rest: RecordedEvent[] = [];
+      expect(
+        await store().readAllEach!({ fromPosition: handed[2_399].position, maxCount: 1_000 }, (e) =>
+          rest.push(e),
+        ),
+      ).toBe(100);
+      expect(rest.map((e) => e.data.n)).toEqual(Array.from({ length: 100 }, (_, n) => 2_400 + n));
+    });
+
+    it('fails with what the callback throws, hands over nothing after it, and reads on afterwards', async () => {
+      const from = await headPosition(store());
+      await store().append(
+        streamName(),
+        Array.from({ length: 300 }, (_, n) => newEvent('N', { n })),
+      );
+      // More failed reads than a pool has connections: each must give its connection back.
+      for (let attempt = 0; attempt < 25; attempt++) {
+        const seen: number[] = [];
+        await expect(
+          store().readAllEach!({ fromPosition: from, maxCount: 300 }, (event) => {
+            seen.push(event.data.n as number);
+            if (seen.length === 150) throw new Error(`refused at ${String(event.data.n)}`);
+          }),
+        ).rejects.toThrow('refused at 149');
+        expect(seen).toHaveLength(150);
+      }
+      expect(await store().readAll({ fromPosition: from, maxCount: 1_000 })).toHaveLength(300);
+    });
+  });
+}

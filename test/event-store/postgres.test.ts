@@ -1,7 +1,8 @@
 import { Client } from 'pg';
 import { PostgresEventStore } from '@fristvagt/event-store';
+import { headPosition, newEvent, streamName } from '../support/events';
 import { createTestDatabase, TestDatabase } from '../support/postgres';
-import { eventStoreContract, FIXED_NOW, managedSubject } from './contract';
+import { eventStoreContract, FIXED_NOW, managedSubject, readAllEachContract } from './contract';
 
 describe('PostgreSQL event store contract', () => {
   let db: TestDatabase;
@@ -38,6 +39,49 @@ describe('PostgreSQL event store contract', () => {
   });
 
   eventStoreContract(() => subject);
+  readAllEachContract(() => subject);
+
+  it("hands a long read's rows over in slices, so that the process's other connections are answered meanwhile", async () => {
+    const store = subject.store;
+    const from = await headPosition(store);
+    for (let i = 0; i < 6; i++) {
+      await store.append(
+        streamName(),
+        Array.from({ length: 500 }, (_, n) => newEvent('N', { n, text: 'x'.repeat(1_000) })),
+      );
+    }
+    const other = new Client({ connectionString: db.url });
+    await other.connect();
+    try {
+      let reading = true;
+      const pings: number[] = [];
+      const pinging = (async () => {
+        while (reading) {
+          const started = performance.now();
+          await other.query('SELECT 1');
+          pings.push(performance.now() - started);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      })();
+      const started = performance.now();
+      // 0.2 ms of work per event: 600 ms for the 3,000, as a rebuild's projection spends on each.
+      const count = await store.readAllEach!({ fromPosition: from, maxCount: 3_000 }, () => {
+        const until = performance.now() + 0.2;
+        while (performance.now() < until);
+      });
+      const took = performance.now() - started;
+      reading = false;
+      await pinging;
+      expect(count).toBe(3_000);
+      expect(took).toBeGreaterThan(600);
+      // Handed over all at once, a socket read's worth of rows (up to 2 MB, some 1,800 rows) would hold a ping
+      // up for 360 ms; in slices of 100 rows, for about 20 ms.
+      expect(pings.length).toBeGreaterThan(10);
+      expect(Math.max(...pings)).toBeLessThan(120);
+    } finally {
+      await other.end();
+    }
+  });
 
   it('migrates idempotently: a second and a concurrent connect leave one schema version', async () => {
     const again = await Promise.all([open(), open()]);

@@ -17,9 +17,15 @@ void (async () => {
   const delayMs = Number(process.env.APPLY_DELAY_MS ?? 0);
   const projection: Projection = {
     ...obligationsProjection,
-    apply: async (tx, events, tables) => {
-      await obligationsProjection.apply(tx, events, tables);
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    begin: (tables, mode) => {
+      const batch = obligationsProjection.begin!(tables, mode);
+      return {
+        add: (event) => batch.add(event),
+        write: async (tx) => {
+          await batch.write(tx);
+          await new Promise((resolve) => setTimeout(resolve, delayMs));
+        },
+      };
     },
   };
   const runner = new ProjectionRunner(projection, db, store, {

@@ -385,10 +385,16 @@ describe('projection runner on PostgreSQL', () => {
     const seen: string[] = [];
     const probe: Projection = {
       ...obligationsProjection,
-      apply: async (tx, events, tables, mode) => {
-        const [[setting]] = await tx.query(`SELECT current_setting('synchronous_commit')`);
-        seen.push(`${mode ?? 'live'} ${String(setting)}`);
-        return obligationsProjection.apply(tx, events, tables, mode);
+      begin: (tables, mode) => {
+        const batch = obligationsProjection.begin!(tables, mode);
+        return {
+          add: (event) => batch.add(event),
+          write: async (tx) => {
+            const [[setting]] = await tx.query(`SELECT current_setting('synchronous_commit')`);
+            seen.push(`${mode} ${String(setting)}`);
+            return batch.write(tx);
+          },
+        };
       },
     };
     const runner = new ProjectionRunner(probe, db, store, { rebuildBatch: 25, liveBatch: 25 });

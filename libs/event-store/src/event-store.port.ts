@@ -132,6 +132,14 @@ export interface EventStore {
   /** Throws StreamNotFound for a stream with no events. */
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * readAll's events, handed to `onEvent` one by one as they are decoded; resolves with how many. A reader that
+   * keeps only what it needs of each event lets the rest go while the read goes on, instead of holding the
+   * whole batch: for rebuilds, where reading the log is most of the client's work (docs/benchmarks.md,
+   * "Deadline engine"). An error thrown by `onEvent` fails the read. Adapters that have nothing better than
+   * readAll leave it out.
+   */
+  readAllEach?(options: ReadAllOptions, onEvent: (event: RecordedEvent) => void): Promise<number>;
   subscribe(options?: SubscribeOptions): Subscription;
   /**
    * Every committed event of these types after `after`, without waiting for what is still running: for read

@@ -10,7 +10,13 @@ import type {
 import type { RecordedEvent, SqlTransaction } from '@fristvagt/event-store';
 import { copyField } from './copy-text';
 import { BatchRuleTexts, RULE_TEXTS_DDL, type RuleTextEntry, ruleTextsTable } from './rule-texts';
-import { bareName, type Projection, type ReadModelTransaction, type TableNames } from './projection';
+import {
+  bareName,
+  type Projection,
+  type ProjectionBatch,
+  type ReadModelTransaction,
+  type TableNames,
+} from './projection';
 
 /** States of an obligation as the read model shows it; the first three are the open ones. */
 export const OBLIGATION_STATES = [
@@ -112,13 +118,24 @@ CREATE INDEX IF NOT EXISTS ${c}_municipality ON ${t.case_summaries} (municipalit
 
   /** The same in both modes: a build leaves only the query indexes to `finish`. */
   async apply(tx: ReadModelTransaction, events: readonly RecordedEvent[], t: TableNames): Promise<void> {
-    const batch = new Batch();
-    for (const event of events) {
-      if (event.streamName.startsWith(CASE_STREAM_PREFIX)) batch.add(event);
-    }
-    await batch.write(tx, t);
+    const batch = obligationsBatch(t);
+    for (const event of events) batch.add(event);
+    await batch.write(tx);
   },
+
+  begin: (t: TableNames) => obligationsBatch(t),
 };
+
+/** A batch keeps a few fields of each event, never the event: see OpenedRow. */
+function obligationsBatch(t: TableNames): ProjectionBatch {
+  const batch = new Batch();
+  return {
+    add: (event) => {
+      if (event.streamName.startsWith(CASE_STREAM_PREFIX)) batch.add(event);
+    },
+    write: (tx) => batch.write(tx, t),
+  };
+}
 
 /**
  * A case's counts over its obligations (`o`), as `case_summaries` holds them (and Batch.wholeCaseCounts computes
@@ -133,34 +150,46 @@ const OPENED_COLUMNS = `case_id, obligation_id, municipality, rule_id, rule_text
   opened_at, opened_recorded_at, due_at, due_date, strict_due_at, rolled_due_at, warn_at`;
 
 function openedFields(r: OpenedRow): unknown[] {
-  const d = r.data;
   return [
     r.caseId,
     r.obligationId,
     r.municipality,
-    d.ruleId,
+    r.ruleId,
     r.rule.ref,
-    d.subject.kind,
-    d.subject.id,
-    d.triggeredBy.type,
+    r.subjectKind,
+    r.subjectId,
+    r.triggeredBy,
     r.openedAt,
     r.openedRecordedAt,
-    d.dueAt,
-    d.dueDate,
-    d.strictDueAt,
-    d.rolledDueAt,
-    d.warnAt,
+    r.dueAt,
+    r.dueDate,
+    r.strictDueAt,
+    r.rolledDueAt,
+    r.warnAt,
   ];
 }
 
+/**
+ * What an ObligationOpened puts in its row: the fields, not the event's data. A batch lives while the one
+ * before it is written and across garbage collections; holding each parsed event until the commit made a
+ * rebuild's client copy every batch in each young-generation collection (docs/benchmarks.md, sixth round).
+ */
 interface OpenedRow {
-  caseId: string;
-  obligationId: string;
+  readonly caseId: string;
+  readonly obligationId: string;
   municipality: string;
-  data: ObligationOpened['data'];
-  rule: RuleTextEntry;
-  openedAt: string;
-  openedRecordedAt: string;
+  readonly ruleId: string;
+  readonly rule: RuleTextEntry;
+  readonly subjectKind: string;
+  readonly subjectId: string;
+  readonly triggeredBy: string;
+  readonly openedAt: string;
+  readonly openedRecordedAt: string;
+  readonly dueAt: string | null;
+  readonly dueDate: string | null;
+  readonly strictDueAt: string | null;
+  readonly rolledDueAt: string | null;
+  readonly warnAt: string | null;
 }
 
 /** What later events say about an obligation; merged so that the first warning, breach and closing win. */
@@ -235,10 +264,18 @@ class Batch {
             caseId,
             obligationId: data.obligationId,
             municipality: this.transfers.get(caseId) ?? (data.municipality || event.metadata.municipality),
-            data,
+            ruleId: data.ruleId,
             rule: this.ruleTexts.of(data),
+            subjectKind: data.subject.kind,
+            subjectId: data.subject.id,
+            triggeredBy: data.triggeredBy.type,
             openedAt: occurredAt,
             openedRecordedAt: recordedAt,
+            dueAt: data.dueAt,
+            dueDate: data.dueDate,
+            strictDueAt: data.strictDueAt,
+            rolledDueAt: data.rolledDueAt,
+            warnAt: data.warnAt,
           });
         }
         break;
@@ -316,8 +353,8 @@ class Batch {
 
   async write(tx: ReadModelTransaction, t: TableNames): Promise<void> {
     const counted = this.wholeCaseCounts();
-    await this.writeCases(tx, t, counted);
-    await this.writeOpened(tx, t);
+    await this.writeNew(tx, t, counted);
+    await this.moveCasesOn(tx, t);
     await this.writePatches(tx, t);
     await this.writeTransfers(tx, t);
     await this.writeCaseCounts(tx, t, counted);
@@ -344,51 +381,53 @@ class Batch {
         c.breached++;
         continue;
       }
-      const dueMs = row.data.dueAt === null ? Infinity : Date.parse(row.data.dueAt);
-      if (dueMs < c.nextDueMs) [c.nextDue, c.nextDueMs] = [row.data.dueAt, dueMs];
+      const dueMs = row.dueAt === null ? Infinity : Date.parse(row.dueAt);
+      if (dueMs < c.nextDueMs) [c.nextDue, c.nextDueMs] = [row.dueAt, dueMs];
     }
     return counts;
   }
 
   /**
-   * A case opened in this batch is inserted with its last event (or, were its row there already, moved on to
-   * it); the other cases touched are moved on to their last event.
+   * The cases opened in this batch and the obligations opened in it, by COPY where the database has it. COPY
+   * cannot skip or merge a row already there, so both run under one savepoint, and a row already there (an
+   * obligation opened again, whose first opening stands) sends the batch the INSERTs' way, which skip or merge.
    */
-  private async writeCases(
-    tx: SqlTransaction,
+  private async writeNew(
+    tx: ReadModelTransaction,
     t: TableNames,
     counted: ReadonlyMap<string, CaseCounts>,
   ): Promise<void> {
-    const opened = [...this.cases].filter(([, touch]) => touch.opened !== null);
-    if (opened.length > 0) {
-      const counts = opened.map(([caseId]) => counted.get(caseId));
-      // A case whose counts are not computed here (opened in an earlier batch's history: not revision 0) gets 0
-      // and no next due, and writeCaseCounts reads its counts from the table.
-      await tx.query(
-        `INSERT INTO ${t.case_summaries} AS s
-           (case_id, municipality, opened_at, opened_recorded_at, revision, last_event_type, last_occurred_at, last_recorded_at,
-            open_obligations, breached_obligations, next_due_at)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::bigint[], $6::text[],
-                              $7::timestamptz[], $8::timestamptz[], $9::integer[], $10::integer[], $11::timestamptz[])
-         ON CONFLICT (case_id) DO UPDATE
-           SET revision = excluded.revision, last_event_type = excluded.last_event_type,
-               last_occurred_at = excluded.last_occurred_at, last_recorded_at = excluded.last_recorded_at
-         WHERE s.revision <= excluded.revision`,
-        [
-          opened.map(([caseId]) => caseId),
-          opened.map(([, c]) => c.opened!.municipality),
-          opened.map(([, c]) => c.opened!.openedAt),
-          opened.map(([, c]) => c.opened!.recordedAt),
-          opened.map(([, c]) => c.revision.toString()),
-          opened.map(([, c]) => c.lastType),
-          opened.map(([, c]) => c.lastOccurredAt),
-          opened.map(([, c]) => c.lastRecordedAt),
-          counts.map((c) => c?.open ?? 0),
-          counts.map((c) => c?.breached ?? 0),
-          counts.map((c) => c?.nextDue ?? null),
-        ],
-      );
+    const cases = [...this.cases].filter(([, touch]) => touch.opened !== null);
+    const rows = [...this.opened.values()];
+    if (rows.length > 0) await this.ruleTexts.resolve(tx, t);
+    const insert = async () => {
+      await insertCases(tx, t, cases, counted);
+      await insertOpened(tx, t, rows);
+    };
+    if (tx.copyFrom === undefined) return insert();
+    await tx.query('SAVEPOINT new_rows');
+    try {
+      if (cases.length > 0) {
+        let data = '';
+        for (const [caseId, touch] of cases)
+          data += caseFields(caseId, touch, counted.get(caseId)).map(copyField).join('\t') + '\n';
+        await tx.copyFrom(`COPY ${t.case_summaries} (${CASE_COLUMNS}) FROM STDIN`, data);
+      }
+      if (rows.length > 0) {
+        let data = '';
+        for (const row of rows) data += openedFields(row).map(copyField).join('\t') + '\n';
+        await tx.copyFrom(`COPY ${t.obligations} (${OPENED_COLUMNS}) FROM STDIN`, data);
+      }
+    } catch (error) {
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+      await tx.query('ROLLBACK TO SAVEPOINT new_rows');
+      await insert();
     }
+    await tx.query('RELEASE SAVEPOINT new_rows');
+  }
+
+  /** The cases touched but not opened in this batch are moved on to their last event. */
+  private async moveCasesOn(tx: SqlTransaction, t: TableNames): Promise<void> {
     const all = [...this.cases].filter(([, touch]) => touch.opened === null);
     if (all.length === 0) return;
     await tx.query(
@@ -405,29 +444,6 @@ class Batch {
         all.map(([, c]) => c.lastRecordedAt),
       ],
     );
-  }
-
-  /**
-   * The opened obligations, by COPY where the database has it. COPY cannot skip a row already there, so it
-   * runs under a savepoint, and an obligation opened again (its first opening stands) sends the batch the
-   * INSERT's way, which skips it.
-   */
-  private async writeOpened(tx: ReadModelTransaction, t: TableNames): Promise<void> {
-    const rows = [...this.opened.values()];
-    if (rows.length === 0) return;
-    await this.ruleTexts.resolve(tx, t);
-    if (tx.copyFrom === undefined) return insertOpened(tx, t, rows);
-    let data = '';
-    for (const row of rows) data += openedFields(row).map(copyField).join('\t') + '\n';
-    await tx.query('SAVEPOINT opened');
-    try {
-      await tx.copyFrom(`COPY ${t.obligations} (${OPENED_COLUMNS}) FROM STDIN`, data);
-    } catch (error) {
-      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-      await tx.query('ROLLBACK TO SAVEPOINT opened');
-      await insertOpened(tx, t, rows);
-    }
-    await tx.query('RELEASE SAVEPOINT opened');
   }
 
   private async writePatches(tx: SqlTransaction, t: TableNames): Promise<void> {
@@ -503,8 +519,68 @@ class Batch {
 /** SQLSTATE unique_violation. */
 const UNIQUE_VIOLATION = '23505';
 
+/** The columns of a case opened in a batch, in the order of `caseFields`. */
+const CASE_COLUMNS = `case_id, municipality, opened_at, opened_recorded_at, revision, last_event_type, last_occurred_at,
+  last_recorded_at, open_obligations, breached_obligations, next_due_at`;
+
+/**
+ * A case opened in a batch, with its last event. A case whose counts the batch did not compute (opened in an
+ * earlier batch's history: not revision 0) gets 0 and no next due, and writeCaseCounts reads its counts from the
+ * table.
+ */
+function caseFields(caseId: string, touch: CaseTouch, counts: CaseCounts | undefined): unknown[] {
+  const opened = touch.opened!;
+  return [
+    caseId,
+    opened.municipality,
+    opened.openedAt,
+    opened.recordedAt,
+    touch.revision.toString(),
+    touch.lastType,
+    touch.lastOccurredAt,
+    touch.lastRecordedAt,
+    counts?.open ?? 0,
+    counts?.breached ?? 0,
+    counts?.nextDue ?? null,
+  ];
+}
+
+/** The cases opened in a batch as one INSERT; a row already there is moved on to the batch's last event. */
+async function insertCases(
+  tx: SqlTransaction,
+  t: TableNames,
+  cases: readonly (readonly [string, CaseTouch])[],
+  counted: ReadonlyMap<string, CaseCounts>,
+): Promise<void> {
+  if (cases.length === 0) return;
+  const fields = cases.map(([caseId, touch]) => caseFields(caseId, touch, counted.get(caseId)));
+  const types = [
+    'text',
+    'text',
+    'timestamptz',
+    'timestamptz',
+    'bigint',
+    'text',
+    'timestamptz',
+    'timestamptz',
+    'integer',
+    'integer',
+    'timestamptz',
+  ];
+  await tx.query(
+    `INSERT INTO ${t.case_summaries} AS s (${CASE_COLUMNS})
+     SELECT * FROM unnest(${types.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})
+     ON CONFLICT (case_id) DO UPDATE
+       SET revision = excluded.revision, last_event_type = excluded.last_event_type,
+           last_occurred_at = excluded.last_occurred_at, last_recorded_at = excluded.last_recorded_at
+     WHERE s.revision <= excluded.revision`,
+    types.map((_, i) => fields.map((row) => row[i])),
+  );
+}
+
 /** The opened obligations as one INSERT with a parameter per column; an obligation already there is kept. */
 async function insertOpened(tx: SqlTransaction, t: TableNames, rows: readonly OpenedRow[]): Promise<void> {
+  if (rows.length === 0) return;
   const fields = rows.map(openedFields);
   const types = [
     ...Array<string>(4).fill('text'),

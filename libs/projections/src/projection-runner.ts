@@ -1,5 +1,5 @@
 import { comparePositions, type EventStore, type Position, type RecordedEvent } from '@fristvagt/event-store';
-import type { ApplyMode, Projection } from './projection';
+import type { ApplyMode, Projection, ProjectionBatch, TableNames } from './projection';
 import { tableNames } from './projection';
 import { READ_MODEL_SCHEMA, type Leadership, type ReadModelDatabase } from './read-model-database';
 import { ensureRegistry, readCheckpoint, readRegistry, REGISTRY_SCHEMA } from './registry';
@@ -185,15 +185,22 @@ export class ProjectionRunner {
     const { name } = this.projection;
     const before = await readCheckpoint(this.db, name, generation);
     if (before === null) return { count: 0, caughtUp: false };
-    const events = await this.read(generation, before.position, batch);
-    const caughtUp = events.length < batch;
-    if (events.length === 0) {
+    const wanted: Wanted = {
+      generation,
+      after: before.position,
+      batch,
+      mode,
+      // Only afterCommit needs the events themselves once the projection's batch has taken them.
+      keepEvents: serving && this.options.afterCommit !== undefined,
+    };
+    const read = await this.read(wanted);
+    const caughtUp = read.count < batch;
+    if (read.last === null) {
       if (before.caughtUpAt === null) await this.markCaughtUp(generation);
       return { count: 0, caughtUp };
     }
-    const tables = tableNames(this.projection, READ_MODEL_SCHEMA, generation);
-    const last = events[events.length - 1].position;
-    if (!caughtUp && this.db.adapter === 'postgres') this.readNext(generation, last, batch);
+    const last = read.last;
+    if (!caughtUp && this.db.adapter === 'postgres') this.readNext({ ...wanted, after: last });
     const committed = await this.db.transaction(async (tx) => {
       // A generation being built commits without waiting for its WAL to reach the disk. A crash may then
       // lose its last few batches, but whole, each with the checkpoint that moved past it, so the build
@@ -204,45 +211,64 @@ export class ProjectionRunner {
       }
       const locked = await readCheckpoint(tx, name, generation, true);
       if (locked === null || !samePosition(locked.position, before.position)) return false;
-      await this.projection.apply(tx, events, tables, mode);
+      await read.batch.write(tx);
       await tx.query(
         `UPDATE ${REGISTRY_SCHEMA}.checkpoints
             SET commit_position = $3, prepare_position = $4, events = events + $5, updated_at = now(),
                 caught_up_at = CASE WHEN $6 THEN coalesce(caught_up_at, now()) ELSE caught_up_at END
           WHERE name = $1 AND generation = $2`,
-        [name, generation, last.commit.toString(), last.prepare.toString(), events.length, caughtUp],
+        [name, generation, last.commit.toString(), last.prepare.toString(), read.count, caughtUp],
       );
       return true;
     });
     if (!committed) return { count: 0, caughtUp: false };
-    if (serving && this.options.afterCommit !== undefined) {
-      await this.options
-        .afterCommit(events)
-        .catch((error: unknown) => this.options.onError?.(error, 'after-commit'));
+    if (read.events !== null) {
+      await this.options.afterCommit!(read.events).catch((error: unknown) =>
+        this.options.onError?.(error, 'after-commit'),
+      );
     }
-    return { count: events.length, caughtUp };
+    return { count: read.count, caughtUp };
   }
 
   /**
-   * The events after `after`: those read ahead if they start there, else from the log. Read ahead are only the
-   * batches that follow a full one (a build, or a live generation catching up), so that a batch's reading and
-   * decoding overlaps the server's work on the one before.
+   * The batch after `wanted.after`: the one read ahead if it is that one, else read now. Read ahead are only
+   * the batches that follow a full one (a build, or a live generation catching up), so that a batch's reading
+   * and decoding, and the projection's work on each event as it arrives, overlap the server's work on the one
+   * before.
    */
-  private async read(generation: number, after: Position | null, batch: number): Promise<RecordedEvent[]> {
+  private async read(wanted: Wanted): Promise<ReadBatch> {
     const ahead = this.readAhead;
     this.readAhead = undefined;
-    if (ahead?.generation === generation && ahead.batch === batch && samePosition(ahead.after, after)) {
+    if (ahead !== undefined && sameWanted(ahead.wanted, wanted)) {
       // A read that failed is made again here, and fails (or not) where it is reported.
-      const events = await ahead.events.catch(() => null);
-      if (events !== null) return events;
+      const read = await ahead.read.catch(() => null);
+      if (read !== null) return read;
     }
-    return this.store.readAll({ fromPosition: after ?? 'start', maxCount: batch });
+    return this.readBatch(wanted);
   }
 
-  private readNext(generation: number, after: Position, batch: number): void {
-    const events = this.store.readAll({ fromPosition: after, maxCount: batch });
-    events.catch(() => undefined); // handled where it is awaited, or dropped with the read-ahead
-    this.readAhead = { generation, after, batch, events };
+  private readNext(wanted: Wanted): void {
+    const read = this.readBatch(wanted);
+    read.catch(() => undefined); // handled where it is awaited, or dropped with the read-ahead
+    this.readAhead = { wanted, read };
+  }
+
+  /** Reads a batch of the log into a fresh batch of the projection, each event as it is decoded. */
+  private async readBatch(wanted: Wanted): Promise<ReadBatch> {
+    const tables = tableNames(this.projection, READ_MODEL_SCHEMA, wanted.generation);
+    const batch =
+      this.projection.begin?.(tables, wanted.mode) ?? collected(this.projection, tables, wanted.mode);
+    const read: ReadBatch = { batch, count: 0, last: null, events: wanted.keepEvents ? [] : null };
+    const add = (event: RecordedEvent) => {
+      batch.add(event);
+      read.events?.push(event);
+      read.count++;
+      read.last = event.position;
+    };
+    const options = { fromPosition: wanted.after ?? ('start' as const), maxCount: wanted.batch };
+    if (this.store.readAllEach !== undefined) await this.store.readAllEach(options, add);
+    else for (const event of await this.store.readAll(options)) add(event);
+    return read;
   }
 
   private async markCaughtUp(generation: number): Promise<void> {
@@ -323,11 +349,45 @@ export class ProjectionRunner {
   }
 }
 
-interface ReadAhead {
+/** Which batch of the log a read is for, and what it must keep. */
+interface Wanted {
   readonly generation: number;
-  readonly after: Position;
+  readonly after: Position | null;
   readonly batch: number;
-  readonly events: Promise<RecordedEvent[]>;
+  readonly mode: ApplyMode;
+  readonly keepEvents: boolean;
+}
+
+interface ReadBatch {
+  readonly batch: ProjectionBatch;
+  count: number;
+  last: Position | null;
+  /** The events themselves, for afterCommit; null when nothing needs them. */
+  readonly events: RecordedEvent[] | null;
+}
+
+interface ReadAhead {
+  readonly wanted: Wanted;
+  readonly read: Promise<ReadBatch>;
+}
+
+function sameWanted(a: Wanted, b: Wanted): boolean {
+  return (
+    a.generation === b.generation &&
+    a.batch === b.batch &&
+    a.mode === b.mode &&
+    a.keepEvents === b.keepEvents &&
+    samePosition(a.after, b.after)
+  );
+}
+
+/** The batch of a projection without `begin`: its events collected for `apply`. */
+function collected(projection: Projection, tables: TableNames, mode: ApplyMode): ProjectionBatch {
+  const events: RecordedEvent[] = [];
+  return {
+    add: (event) => events.push(event),
+    write: (tx) => projection.apply(tx, events, tables, mode),
+  };
 }
 
 function samePosition(a: Position | null, b: Position | null): boolean {

@@ -32,6 +32,20 @@ export interface Projection {
     tables: TableNames,
     mode?: ApplyMode,
   ): Promise<void>;
+  /**
+   * A batch that takes the events one at a time, as the log is read, for a projection that keeps less of an
+   * event than the event itself: the runner then lets each parsed event go once added, and a build reads the
+   * next batch while the one before is written (docs/benchmarks.md, "Deadline engine", sixth round). `write`
+   * must do what `apply` does with the same events. Without it the runner collects the events for `apply`.
+   */
+  begin?(tables: TableNames, mode: ApplyMode): ProjectionBatch;
+}
+
+/** One batch of a projection, filled in log order, then written in the checkpoint's transaction. */
+export interface ProjectionBatch {
+  /** Pure: no I/O, so that it can run while the batch before is being written. */
+  add(event: RecordedEvent): void;
+  write(tx: ReadModelTransaction): Promise<void>;
 }
 
 export type ApplyMode = 'build' | 'live';

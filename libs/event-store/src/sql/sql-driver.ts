@@ -5,6 +5,18 @@ export interface SqlDriver {
   readonly location: string;
   /** One statement with parameters; rows come back as arrays in select-list order. `name` enables a prepared plan. */
   query(text: string, params: readonly unknown[], name?: string): Promise<unknown[][]>;
+  /**
+   * The same, handing each row to `onRow` as it arrives instead of collecting them, so that a caller that keeps
+   * only part of each row lets the rest go while the result is still coming. An error thrown by `onRow` fails
+   * the query once its result is in (the rows after it are not handed over). Drivers that receive a result
+   * whole leave it out.
+   */
+  queryEach?(
+    text: string,
+    params: readonly unknown[],
+    name: string | undefined,
+    onRow: (row: unknown[]) => void,
+  ): Promise<void>;
   /** Runs `fn` in one transaction on one connection. */
   transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -357,18 +357,25 @@ export class SqlEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    const after =
-      options.fromPosition === undefined || options.fromPosition === 'start' ? null : options.fromPosition;
-    const rows = await this.driver.query(
-      READ_ALL_SQL,
-      [
-        after ? after.commit.toString() : '0',
-        after ? after.prepare.toString() : '0',
-        options.maxCount ?? 1_000,
-      ],
-      'fristvagt_read_all',
+    return toRecordedEvents(
+      await this.driver.query(READ_ALL_SQL, readAllParams(options), 'fristvagt_read_all'),
     );
-    return toRecordedEvents(rows);
+  }
+
+  async readAllEach(options: ReadAllOptions, onEvent: (event: RecordedEvent) => void): Promise<number> {
+    const params = readAllParams(options);
+    const decoder = new RowDecoder();
+    let count = 0;
+    const onRow = (row: unknown[]) => {
+      count++;
+      onEvent(decoder.decode(row));
+    };
+    if (this.driver.queryEach !== undefined) {
+      await this.driver.queryEach(READ_ALL_SQL, params, 'fristvagt_read_all', onRow);
+    } else {
+      for (const row of await this.driver.query(READ_ALL_SQL, params, 'fristvagt_read_all')) onRow(row);
+    }
+    return count;
   }
 
   /**
@@ -689,40 +696,63 @@ function stampMetadata(metadata: NewEvent['metadata'], recordedAt: string, stamp
   return text.length === 2 ? `{${stamp}` : `${text.slice(0, -1)},${stamp}`;
 }
 
-/**
- * Rows of STREAM_EVENT_COLUMNS (with `streamName` given) or EVENT_COLUMNS (the stream name at the end of `k`).
- * Events of one append share their transaction id, so consecutive equal ids are converted to bigint once.
- */
+/** READ_ALL_SQL's parameters: the position after which to read, and how many. */
+function readAllParams(options: ReadAllOptions): unknown[] {
+  const after =
+    options.fromPosition === undefined || options.fromPosition === 'start' ? null : options.fromPosition;
+  return [
+    after ? after.commit.toString() : '0',
+    after ? after.prepare.toString() : '0',
+    options.maxCount ?? 1_000,
+  ];
+}
+
+/** Rows of STREAM_EVENT_COLUMNS (with `streamName` given) or EVENT_COLUMNS (the stream name at the end of `k`). */
 function toRecordedEvents(rows: unknown[][], streamName?: string): RecordedEvent[] {
+  const decoder = new RowDecoder(streamName);
   const events = new Array<RecordedEvent>(rows.length);
-  let commitText = '';
-  let commit = 0n;
-  // Events of one append usually have the same metadata (one context, one recordedAt): parsed once, shared
-  // (it is readonly). Parsing is most of what reading the log costs the client (docs/benchmarks.md, issue 9).
-  let metadataText = '';
-  let metadataParsed: RecordedEvent['metadata'] | undefined;
-  for (let i = 0; i < rows.length; i++) {
-    const [key, transaction, type, data, metadata] = rows[i] as string[];
-    if (transaction !== commitText) {
-      commitText = transaction;
-      commit = BigInt(transaction);
+  for (let i = 0; i < rows.length; i++) events[i] = decoder.decode(rows[i]);
+  return events;
+}
+
+/**
+ * Decodes one result's rows in order. Events of one append share their transaction id, so consecutive equal
+ * ids are converted to bigint once; and they usually have the same metadata (one context, one recordedAt),
+ * parsed once and shared (it is readonly). Parsing is most of what reading the log costs the client
+ * (docs/benchmarks.md, issue 9).
+ */
+class RowDecoder {
+  private commitText = '';
+  private commit = 0n;
+  private metadataText = '';
+  private metadataParsed: RecordedEvent['metadata'] | undefined;
+
+  constructor(private readonly streamName?: string) {}
+
+  decode(row: unknown[]): RecordedEvent {
+    const [key, transaction, type, data, metadata] = row as string[];
+    if (transaction !== this.commitText) {
+      this.commitText = transaction;
+      this.commit = BigInt(transaction);
     }
-    if (metadataParsed === undefined || metadata !== metadataText) {
-      metadataText = metadata;
-      metadataParsed = JSON.parse(metadata) as RecordedEvent['metadata'];
+    if (this.metadataParsed === undefined || metadata !== this.metadataText) {
+      this.metadataText = metadata;
+      this.metadataParsed = JSON.parse(metadata) as RecordedEvent['metadata'];
     }
     const afterRevision = key.indexOf(' ');
     const afterPosition = key.indexOf(' ', afterRevision + 1);
     const idEnd = afterPosition + 37;
-    events[i] = {
+    return {
       id: key.slice(afterPosition + 1, idEnd),
       type,
       data: JSON.parse(data),
-      metadata: metadataParsed,
-      streamName: streamName ?? key.slice(idEnd + 1),
+      metadata: this.metadataParsed,
+      streamName: this.streamName ?? key.slice(idEnd + 1),
       revision: BigInt(key.slice(0, afterRevision)),
-      position: { commit, prepare: BigInt(key.slice(afterRevision + 1, afterPosition)) } satisfies Position,
+      position: {
+        commit: this.commit,
+        prepare: BigInt(key.slice(afterRevision + 1, afterPosition)),
+      } satisfies Position,
     };
   }
-  return events;
 }
