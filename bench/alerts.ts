@@ -284,6 +284,7 @@ async function main(): Promise<void> {
     );
     const obligationsRunner = new ProjectionRunner(obligationsProjection, db, store, {
       afterCommit: (events) => engine.afterCommit(events),
+      afterCommitNeeds: (event) => engine.needs(event),
       onError: report('projection obligations'),
     });
     const alertsRunner = new ProjectionRunner(projection, db, store, {

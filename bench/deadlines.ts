@@ -469,6 +469,7 @@ async function main(): Promise<void> {
     });
     runner = new ProjectionRunner(obligationsProjection, db, store, {
       afterCommit: (events) => engine.afterCommit(events),
+      afterCommitNeeds: (event) => engine.needs(event),
       onError: (error, context) => errors.push(`projection ${context}: ${(error as Error).message}`),
     });
     const {

@@ -410,6 +410,24 @@ describe('projection runner on PostgreSQL', () => {
     expect(Number((await db.query('SELECT count(*) FROM read_models.obligations_g1'))[0][0])).toBe(25);
   }, 60_000);
 
+  it('hands afterCommit every event it needs once, in log order, and none it does not, across read-ahead batches', async () => {
+    const caseIds = await seedCases(store, 60);
+    const db = await readModels();
+    const handed: string[] = [];
+    const runner = new ProjectionRunner(obligationsProjection, db, store, {
+      rebuildBatch: 7,
+      liveBatch: 7,
+      afterCommit: async (events) => void handed.push(...events.map((e) => `${e.streamName} ${e.type}`)),
+      afterCommitNeeds: (event) => event.type === 'ObligationOpened',
+    });
+    await projectAll(runner, db, await logCount(database));
+    const opened: string[] = [];
+    for (const event of await store.readAll({ maxCount: 10_000 }))
+      if (event.type === 'ObligationOpened') opened.push(`${event.streamName} ${event.type}`);
+    expect(opened).toHaveLength(caseIds.length);
+    expect(handed).toEqual(opened);
+  }, 60_000);
+
   it('`projections rebuild` builds a fresh generation with a progress line and switches queries to it', async () => {
     await seedCases(store, 200);
     const db = await readModels();

@@ -70,6 +70,7 @@ export class DeadlineWorker implements OnApplicationBootstrap, OnModuleDestroy, 
     });
     this.runner = new ProjectionRunner(obligationsProjection, db, store, {
       afterCommit: (events) => this.engine.afterCommit(events),
+      afterCommitNeeds: (event) => this.engine.needs(event),
       onError: (error, context) =>
         this.logger.error(
           { err: error, projection: obligationsProjection.name, context },

@@ -25,6 +25,11 @@ export interface ProjectionRunnerOptions {
    * that has a live generation beside it). At least once per event; a failure is reported, not retried.
    */
   readonly afterCommit?: (events: readonly RecordedEvent[]) => Promise<void>;
+  /**
+   * Which events afterCommit needs, asked of each as it is read: the others are let go once the projection's
+   * batch has them rather than held until the commit. Default: every event.
+   */
+  readonly afterCommitNeeds?: (event: RecordedEvent) => boolean;
   readonly onError?: (error: unknown, context: string) => void;
 }
 
@@ -259,9 +264,10 @@ export class ProjectionRunner {
     const batch =
       this.projection.begin?.(tables, wanted.mode) ?? collected(this.projection, tables, wanted.mode);
     const read: ReadBatch = { batch, count: 0, last: null, events: wanted.keepEvents ? [] : null };
+    const needs = this.options.afterCommitNeeds;
     const add = (event: RecordedEvent) => {
       batch.add(event);
-      read.events?.push(event);
+      if (read.events !== null && (needs === undefined || needs(event))) read.events.push(event);
       read.count++;
       read.last = event.position;
     };

@@ -24,13 +24,17 @@ function opened(
 
 /** The engine's afterCommit, with a scheduler that records what it is given (nothing else is used). */
 function engine(horizonMs: number): { engine: DeadlineEngine; scheduled: WakeUp[][] } {
+  return engineAt(NOW, horizonMs);
+}
+
+function engineAt(now: Date, horizonMs: number): { engine: DeadlineEngine; scheduled: WakeUp[][] } {
   const scheduled: WakeUp[][] = [];
   const scheduler = {
     schedule: async (wakeUps: readonly WakeUp[]) => void scheduled.push([...wakeUps]),
   } as unknown as WakeUpScheduler;
   const unused = undefined as never;
   return {
-    engine: new DeadlineEngine(unused, unused, scheduler, { now: () => NOW }, unused, { horizonMs }),
+    engine: new DeadlineEngine(unused, unused, scheduler, { now: () => now }, unused, { horizonMs }),
     scheduled,
   };
 }
@@ -63,5 +67,43 @@ describe('DeadlineEngine.afterCommit', () => {
     const { engine: e, scheduled } = engine(HOUR);
     await e.afterCommit([opened('a', 'later', '2026-03-30T22:00:00.000Z', '2026-04-01T22:00:00.000Z')]);
     expect(scheduled).toEqual([]);
+  });
+});
+
+describe('DeadlineEngine.needs', () => {
+  it('keeps for afterCommit the opened obligations with an instant ahead within the horizon and an hour more', () => {
+    const { engine: e } = engine(48 * HOUR);
+    const at = (ms: number) => new Date(NOW.getTime() + ms).toISOString();
+    const needed = (event: RecordedEvent) => e.needs(event);
+    expect(needed(opened('a', 'both-within', '2026-03-29T22:00:00.000Z', '2026-03-30T22:00:00.000Z'))).toBe(
+      true,
+    );
+    expect(needed(opened('b', 'warn-only', at(47 * HOUR), at(30 * 24 * HOUR)))).toBe(true);
+    expect(needed(opened('c', 'due-only', at(-HOUR), at(HOUR)))).toBe(true);
+    expect(needed(opened('d', 'within-the-hour-after', null, at(49 * HOUR)))).toBe(true);
+    expect(needed(opened('e', 'beyond-that', at(49 * HOUR + 1), at(60 * HOUR)))).toBe(false);
+    expect(needed(opened('f', 'passed', at(-2 * HOUR), NOW.toISOString()))).toBe(false);
+    expect(needed(opened('g', 'none', null, null))).toBe(false);
+    expect(needed({ ...opened('h', 'not-a-case', null, at(HOUR)), streamName: 'alert-subscription-1' })).toBe(
+      false,
+    );
+    expect(needed({ ...opened('i', 'not-opened', null, at(HOUR)), type: 'ObligationDueSoon' })).toBe(false);
+  });
+
+  it('keeps every event of which afterCommit, committed up to an hour after the read, makes a wake-up', async () => {
+    const { engine: e } = engine(48 * HOUR);
+    const events = Array.from({ length: 200 }, (_, i) =>
+      opened(`c${i}`, 'o', null, new Date(NOW.getTime() + (i - 20) * 20 * 60_000).toISOString()),
+    );
+    const kept = events.filter((event) => e.needs(event));
+    for (const commitDelay of [0, 30 * 60_000, HOUR]) {
+      const later = engineAt(new Date(NOW.getTime() + commitDelay), 48 * HOUR);
+      await later.engine.afterCommit(events);
+      const scheduled = later.scheduled.flat().map((w) => w.caseId);
+      expect(scheduled.length).toBeGreaterThan(100);
+      expect(
+        scheduled.filter((caseId) => !kept.some((event) => event.streamName === `case-${caseId}`)),
+      ).toEqual([]);
+    }
   });
 });

@@ -89,21 +89,47 @@ export class DeadlineEngine {
   async afterCommit(events: readonly RecordedEvent[]): Promise<void> {
     const now = this.clock.now().getTime();
     const until = now + this.options.horizonMs;
-    const ahead = (at: string | null): at is string => {
-      if (at === null) return false;
-      const ms = Date.parse(at);
-      return ms > now && ms <= until;
-    };
     const wakeUps: WakeUp[] = [];
     for (const event of events) {
-      if (event.type !== 'ObligationOpened' || !event.streamName.startsWith(CASE_STREAM_PREFIX)) continue;
+      const opened = openedOnCase(event);
+      if (opened === null) continue;
+      const { obligationId, warnAt, dueAt } = opened;
       const caseId = event.streamName.slice(CASE_STREAM_PREFIX.length);
-      const { obligationId, warnAt, dueAt } = event.data as ObligationOpened['data'];
-      if (ahead(warnAt)) wakeUps.push({ caseId, obligationId, kind: 'warn', at: warnAt });
-      if (ahead(dueAt)) wakeUps.push({ caseId, obligationId, kind: 'due', at: dueAt });
+      if (within(warnAt, now, until)) wakeUps.push({ caseId, obligationId, kind: 'warn', at: warnAt });
+      if (within(dueAt, now, until)) wakeUps.push({ caseId, obligationId, kind: 'due', at: dueAt });
     }
     if (wakeUps.length > 0) await this.scheduler.schedule(wakeUps);
   }
+
+  /**
+   * Whether afterCommit may make a wake-up of `event`, asked as the log is read (the projection runner's
+   * `afterCommitNeeds`), so that a rebuild does not hold the million obligations it opens until each batch
+   * commits only for afterCommit to leave them out. It looks AFTER_COMMIT_SLACK_MS further than the horizon,
+   * for the time between a batch's reading and its commit; afterCommit then decides as before, and what lies
+   * beyond is the sweep's either way.
+   */
+  needs(event: RecordedEvent): boolean {
+    const opened = openedOnCase(event);
+    if (opened === null) return false;
+    const now = this.clock.now().getTime();
+    const until = now + this.options.horizonMs + AFTER_COMMIT_SLACK_MS;
+    return within(opened.warnAt, now, until) || within(opened.dueAt, now, until);
+  }
+}
+
+/** See DeadlineEngine.needs: far longer than a batch takes from its reading to its commit. */
+const AFTER_COMMIT_SLACK_MS = 3_600_000;
+
+function openedOnCase(event: RecordedEvent): ObligationOpened['data'] | null {
+  if (event.type !== 'ObligationOpened' || !event.streamName.startsWith(CASE_STREAM_PREFIX)) return null;
+  return event.data as ObligationOpened['data'];
+}
+
+/** An instant after `now` and no later than `until` (ms). */
+function within(at: string | null, now: number, until: number): at is string {
+  if (at === null) return false;
+  const ms = Date.parse(at);
+  return ms > now && ms <= until;
 }
 
 function toWakeUp(check: DueCheck): WakeUp {
