@@ -31,6 +31,27 @@ export function describePostgresUrl(connectionString: string): string {
 const QUERY_EACH_SLICE = 100;
 const NO_ROW: unknown[] = [];
 
+/**
+ * Runs `use` with a client of `pool`, listening to the client's errors meanwhile. A checked-out client whose
+ * connection is lost emits 'error', and the pool listens only to idle ones: without a listener of its own that
+ * is an uncaught exception, which took a worker down when PostgreSQL restarted (test/faults/deadline-crash.test.ts).
+ * The query in flight fails with the same error, which is what `use` reports; the client is then discarded.
+ */
+export async function withClient<T>(pool: Pool, use: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let lost: Error | undefined;
+  const onLost = (error: Error) => {
+    lost = error;
+  };
+  client.on('error', onLost);
+  try {
+    return await use(client);
+  } finally {
+    client.removeListener('error', onLost);
+    client.release(lost);
+  }
+}
+
 /** The SqlDriver over a pg pool; also what read models in the same database run on. */
 export class PgPoolDriver implements SqlDriver {
   readonly adapter = 'postgres' as const;
@@ -61,83 +82,79 @@ export class PgPoolDriver implements SqlDriver {
     name: string | undefined,
     onRow: (row: unknown[]) => void,
   ): Promise<void> {
-    const client = await this.pool.connect();
     let failed: { error: unknown } | undefined;
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const pending: unknown[][] = [];
-        let next = 0;
-        let ended = false;
-        let scheduled = false;
-        const handOver = () => {
-          scheduled = false;
-          const end = Math.min(pending.length, next + QUERY_EACH_SLICE);
-          for (; next < end && failed === undefined; next++) {
-            const row = pending[next];
-            pending[next] = NO_ROW; // handed over: the row is the caller's to keep or let go
-            try {
-              onRow(row);
-            } catch (error) {
-              failed = { error };
+    await withClient(
+      this.pool,
+      (client) =>
+        new Promise<void>((resolve, reject) => {
+          const pending: unknown[][] = [];
+          let next = 0;
+          let ended = false;
+          let scheduled = false;
+          const handOver = () => {
+            scheduled = false;
+            const end = Math.min(pending.length, next + QUERY_EACH_SLICE);
+            for (; next < end && failed === undefined; next++) {
+              const row = pending[next];
+              pending[next] = NO_ROW; // handed over: the row is the caller's to keep or let go
+              try {
+                onRow(row);
+              } catch (error) {
+                failed = { error };
+              }
             }
-          }
-          if (next === pending.length || failed !== undefined) {
-            pending.length = 0;
-            next = 0;
-            if (ended) resolve();
-          } else {
-            scheduled = true;
-            setImmediate(handOver);
-          }
-        };
-        // A Query with a 'row' listener and no callback does not collect its rows (pg's Query.handleRowDescription).
-        const config: QueryArrayConfig = { text, values: params as unknown[], rowMode: 'array', name };
-        const query = new Query<unknown[]>(config);
-        query.on('row', (row: unknown[]) => {
-          if (failed !== undefined) return;
-          pending.push(row);
-          if (!scheduled) {
-            scheduled = true;
-            setImmediate(handOver);
-          }
-        });
-        query.on('end', () => {
-          ended = true;
-          if (!scheduled) resolve();
-        });
-        query.on('error', (error: Error) => {
-          failed ??= { error };
-          reject(error);
-        });
-        client.query(query);
-      });
-    } catch (error) {
-      client.release(error as Error); // the connection may be gone: never reuse it
-      throw error;
-    }
-    client.release();
+            if (next === pending.length || failed !== undefined) {
+              pending.length = 0;
+              next = 0;
+              if (ended) resolve();
+            } else {
+              scheduled = true;
+              setImmediate(handOver);
+            }
+          };
+          // A Query with a 'row' listener and no callback does not collect its rows (pg's Query.handleRowDescription).
+          const config: QueryArrayConfig = { text, values: params as unknown[], rowMode: 'array', name };
+          const query = new Query<unknown[]>(config);
+          query.on('row', (row: unknown[]) => {
+            if (failed !== undefined) return;
+            pending.push(row);
+            if (!scheduled) {
+              scheduled = true;
+              setImmediate(handOver);
+            }
+          });
+          query.on('end', () => {
+            ended = true;
+            if (!scheduled) resolve();
+          });
+          query.on('error', (error: Error) => {
+            failed ??= { error };
+            reject(error);
+          });
+          client.query(query);
+        }),
+    );
     if (failed !== undefined) throw failed.error;
   }
 
-  async transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
-    const client: PoolClient = await this.pool.connect();
-    try {
+  transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    return withClient(this.pool, async (client) => {
       await client.query('BEGIN');
-      const result = await fn({
-        query: async (text, params = []) =>
-          (await client.query<unknown[]>({ text, values: params as unknown[], rowMode: 'array' })).rows,
-        exec: async (sql) => {
-          await client.query(sql);
-        },
-      });
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      try {
+        const result = await fn({
+          query: async (text, params = []) =>
+            (await client.query<unknown[]>({ text, values: params as unknown[], rowMode: 'array' })).rows,
+          exec: async (sql) => {
+            await client.query(sql);
+          },
+        });
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
   }
 
   close(): Promise<void> {
