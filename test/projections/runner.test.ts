@@ -13,6 +13,7 @@ import {
   type ReadModelDatabase,
   readCheckpoint,
   readRegistry,
+  requestRebuild,
 } from '@fristvagt/projections';
 import { runCli } from '../../apps/cli/src/cli';
 import { mapLimit } from '../support/api-requests';
@@ -267,6 +268,32 @@ describe('projection runner on PostgreSQL', () => {
     ]);
   }, 60_000);
 
+  it('reads each batch of a build beside a live generation once: its read-ahead survives the live steps', async () => {
+    await seedCases(store, 50);
+    const db = await readModels();
+    const total = await logCount(database);
+    await projectAll(new ProjectionRunner(obligationsProjection, db, store), db, total);
+    // The store as the runner sees it, counting the reads of build-sized batches.
+    let buildReads = 0;
+    const counted = Object.create(store) as PostgresEventStore;
+    counted.readAllEach = (options, onEvent) => {
+      if (options.maxCount === 20) buildReads++;
+      return store.readAllEach(options, onEvent);
+    };
+    // A rebuild of the same version (`projections rebuild`): the runner advances the build and the live one.
+    await requestRebuild(db, 'obligations');
+    await projectAll(
+      new ProjectionRunner(obligationsProjection, db, counted, { rebuildBatch: 20, liveBatch: 7 }),
+      db,
+      total,
+    );
+    expect((await readRegistry(db, 'obligations'))?.active?.generation).toBe(2);
+    const batches = Math.ceil(total / 20);
+    // One read per batch, and one that finds the head (more only if a read raced an append: none here).
+    expect(buildReads).toBeGreaterThanOrEqual(batches);
+    expect(buildReads).toBeLessThanOrEqual(batches + 2);
+  }, 60_000);
+
   it("keeps every case summary's counts equal to its obligations, whatever the batch size", async () => {
     // Cases whose histories interleave in the log (so a batch holds some cases whole and others in part), with
     // obligations opened twice, breached, fulfilled, cancelled, waived, breached after closing, and transfers.
@@ -378,6 +405,57 @@ describe('projection runner on PostgreSQL', () => {
       });
     }
   }, 120_000);
+
+  it('applies a batch whose write failed again, once, and goes on from it, the batch read ahead meanwhile dropped', async () => {
+    const caseIds = await seedCases(store, 80);
+    const db = await readModels();
+    let writes = 0;
+    const errors: string[] = [];
+    const probe: Projection = {
+      ...obligationsProjection,
+      begin: (tables, mode) => {
+        const batch = obligationsProjection.begin!(tables, mode);
+        return {
+          add: (event) => batch.add(event),
+          write: async (tx) => {
+            writes++;
+            if (writes === 3) throw new Error('the third write refused');
+            // Long enough for the next batch to be read ahead before this one commits.
+            await new Promise((resolve) => setTimeout(resolve, 30));
+            return batch.write(tx);
+          },
+        };
+      },
+    };
+    const runner = new ProjectionRunner(probe, db, store, {
+      rebuildBatch: 25,
+      liveBatch: 25,
+      standbyPollMs: 50,
+      onError: (error) => errors.push(String(error)),
+    });
+    runners.push(runner);
+    await runner.start();
+    const total = await logCount(database);
+    await waitUntil(
+      async () => {
+        const active = (await readRegistry(db, 'obligations'))?.active;
+        return (
+          active != null && (await readCheckpoint(db, 'obligations', active.generation))?.events === total
+        );
+      },
+      30_000,
+      'the build to apply every event',
+    );
+    expect(errors).toEqual(['Error: the third write refused']);
+    const [[obligations, distinct]] = await db.query(
+      'SELECT count(*)::int, count(DISTINCT (case_id, obligation_id))::int FROM read_models.obligations_g1',
+    );
+    expect([obligations, distinct]).toEqual([caseIds.length, caseIds.length]);
+    const [[cases, withOne]] = await db.query(
+      'SELECT count(*)::int, count(*) FILTER (WHERE open_obligations = 1)::int FROM read_models.case_summaries_g1',
+    );
+    expect([cases, withOne]).toEqual([caseIds.length, caseIds.length]);
+  }, 60_000);
 
   it('commits the batches of a generation being built without waiting for the WAL, and those of the serving one with', async () => {
     await seedCases(store, 20);

@@ -61,8 +61,12 @@ export class ProjectionRunner {
   private readonly standbyPollMs: number;
   private readonly liveBatch: number;
   private readonly rebuildBatch: number;
-  /** The batch after the one being applied, read meanwhile (PostgreSQL: the log is read on another connection). */
-  private readAhead: ReadAhead | undefined;
+  /**
+   * Per generation, the batch after the one being applied, read meanwhile (PostgreSQL: the log is read on another
+   * connection). Per generation, so that a build beside a live generation keeps its own between the steps that
+   * advance both.
+   */
+  private readonly readAhead = new Map<number, ReadAhead>();
 
   constructor(
     readonly projection: Projection,
@@ -242,8 +246,8 @@ export class ProjectionRunner {
    * before.
    */
   private async read(wanted: Wanted): Promise<ReadBatch> {
-    const ahead = this.readAhead;
-    this.readAhead = undefined;
+    const ahead = this.readAhead.get(wanted.generation);
+    this.readAhead.delete(wanted.generation);
     if (ahead !== undefined && sameWanted(ahead.wanted, wanted)) {
       // A read that failed is made again here, and fails (or not) where it is reported.
       const read = await ahead.read.catch(() => null);
@@ -255,7 +259,7 @@ export class ProjectionRunner {
   private readNext(wanted: Wanted): void {
     const read = this.readBatch(wanted);
     read.catch(() => undefined); // handled where it is awaited, or dropped with the read-ahead
-    this.readAhead = { wanted, read };
+    this.readAhead.set(wanted.generation, { wanted, read });
   }
 
   /** Reads a batch of the log into a fresh batch of the projection, each event as it is decoded. */
