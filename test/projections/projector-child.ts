@@ -1,12 +1,8 @@
 // A process that only runs the obligations projection on DATABASE_URL, for the crash test in
 // runner.test.ts (started through test/support/ts-register.js, killed with SIGKILL at random moments).
 import { PostgresEventStore } from '@fristvagt/event-store';
-import {
-  obligationsProjection,
-  openPostgresReadModels,
-  type Projection,
-  ProjectionRunner,
-} from '@fristvagt/projections';
+import { openPostgresReadModels, ProjectionRunner } from '@fristvagt/projections';
+import { aroundWrites } from '../support/projections';
 
 void (async () => {
   const url = process.env.DATABASE_URL!;
@@ -15,19 +11,10 @@ void (async () => {
   // Each batch lingers inside its transaction, so that a kill often lands mid-transaction and the whole log
   // takes seconds, longer than the test's five short lives together.
   const delayMs = Number(process.env.APPLY_DELAY_MS ?? 0);
-  const projection: Projection = {
-    ...obligationsProjection,
-    begin: (tables, mode) => {
-      const batch = obligationsProjection.begin!(tables, mode);
-      return {
-        add: (event) => batch.add(event),
-        write: async (tx) => {
-          await batch.write(tx);
-          await new Promise((resolve) => setTimeout(resolve, delayMs));
-        },
-      };
-    },
-  };
+  const projection = aroundWrites(async (write) => {
+    await write();
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+  });
   const runner = new ProjectionRunner(projection, db, store, {
     rebuildBatch: Number(process.env.BATCH ?? 500),
     liveBatch: Number(process.env.BATCH ?? 500),

@@ -19,6 +19,7 @@ import { runCli } from '../../apps/cli/src/cli';
 import { mapLimit } from '../support/api-requests';
 import { notifyPolice, openCase } from '../support/cases';
 import { newEvent } from '../support/events';
+import { aroundWrites } from '../support/projections';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 
 const ROOT = resolve(__dirname, '../..');
@@ -411,22 +412,13 @@ describe('projection runner on PostgreSQL', () => {
     const db = await readModels();
     let writes = 0;
     const errors: string[] = [];
-    const probe: Projection = {
-      ...obligationsProjection,
-      begin: (tables, mode) => {
-        const batch = obligationsProjection.begin!(tables, mode);
-        return {
-          add: (event) => batch.add(event),
-          write: async (tx) => {
-            writes++;
-            if (writes === 3) throw new Error('the third write refused');
-            // Long enough for the next batch to be read ahead before this one commits.
-            await new Promise((resolve) => setTimeout(resolve, 30));
-            return batch.write(tx);
-          },
-        };
-      },
-    };
+    const probe = aroundWrites(async (write) => {
+      writes++;
+      if (writes === 3) throw new Error('the third write refused');
+      // Long enough for the next batch to be read ahead before this one commits.
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      await write();
+    });
     const runner = new ProjectionRunner(probe, db, store, {
       rebuildBatch: 25,
       liveBatch: 25,
@@ -461,20 +453,11 @@ describe('projection runner on PostgreSQL', () => {
     await seedCases(store, 20);
     const db = await readModels();
     const seen: string[] = [];
-    const probe: Projection = {
-      ...obligationsProjection,
-      begin: (tables, mode) => {
-        const batch = obligationsProjection.begin!(tables, mode);
-        return {
-          add: (event) => batch.add(event),
-          write: async (tx) => {
-            const [[setting]] = await tx.query(`SELECT current_setting('synchronous_commit')`);
-            seen.push(`${mode} ${String(setting)}`);
-            return batch.write(tx);
-          },
-        };
-      },
-    };
+    const probe = aroundWrites(async (write, tx, mode) => {
+      const [[setting]] = await tx.query(`SELECT current_setting('synchronous_commit')`);
+      seen.push(`${mode} ${String(setting)}`);
+      await write();
+    });
     const runner = new ProjectionRunner(probe, db, store, { rebuildBatch: 25, liveBatch: 25 });
     await projectAll(runner, db, await logCount(database));
     expect(seen.length).toBeGreaterThan(1);

@@ -5,6 +5,8 @@ export {
   PgPoolDriver,
   PostgresEventStore,
   describePostgresUrl,
+  inTransaction,
+  sqlTransactionOf,
   withClient,
 } from './postgres/postgres-event-store';
 export type { PostgresEventStoreOptions } from './postgres/postgres-event-store';

@@ -4,7 +4,13 @@ import { finished } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { Client, Pool } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { describePostgresUrl, PgPoolDriver, type SqlDriver, withClient } from '@fristvagt/event-store';
+import {
+  describePostgresUrl,
+  inTransaction,
+  PgPoolDriver,
+  sqlTransactionOf,
+  type SqlDriver,
+} from '@fristvagt/event-store';
 import type { ReadModelTransaction } from './projection';
 
 /**
@@ -55,28 +61,16 @@ class PostgresReadModelDatabase implements ReadModelDatabase {
 
   /** The event store's transaction (PgPoolDriver), plus COPY, which needs the connection itself. */
   transaction<T>(fn: (tx: ReadModelTransaction) => Promise<T>): Promise<T> {
-    return withClient(this.pool, async (client) => {
-      await client.query('BEGIN');
-      try {
-        const result = await fn({
-          query: async (text, params = []) =>
-            (await client.query<unknown[]>({ text, values: params as unknown[], rowMode: 'array' })).rows,
-          exec: async (sql) => {
-            await client.query(sql);
-          },
-          copyFrom: async (statement, data) => {
-            const copy = client.query(copyFrom(statement));
-            copy.end(data);
-            await finished(copy);
-          },
-        });
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-    });
+    return inTransaction(this.pool, (client) =>
+      fn({
+        ...sqlTransactionOf(client),
+        copyFrom: async (statement, data) => {
+          const copy = client.query(copyFrom(statement));
+          copy.end(data);
+          await finished(copy);
+        },
+      }),
+    );
   }
 
   async tryLeadership(key: bigint): Promise<Leadership | null> {

@@ -52,6 +52,32 @@ export async function withClient<T>(pool: Pool, use: (client: PoolClient) => Pro
   }
 }
 
+/** Runs `use` in one transaction on a client of `pool` (withClient): committed if it resolves, else rolled back. */
+export function inTransaction<T>(pool: Pool, use: (client: PoolClient) => Promise<T>): Promise<T> {
+  return withClient(pool, async (client) => {
+    await client.query('BEGIN');
+    try {
+      const result = await use(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  });
+}
+
+/** A SqlTransaction over a client in a transaction: rows as arrays. */
+export function sqlTransactionOf(client: PoolClient): SqlTransaction {
+  return {
+    query: async (text, params = []) =>
+      (await client.query<unknown[]>({ text, values: params as unknown[], rowMode: 'array' })).rows,
+    exec: async (sql) => {
+      await client.query(sql);
+    },
+  };
+}
+
 /** The SqlDriver over a pg pool; also what read models in the same database run on. */
 export class PgPoolDriver implements SqlDriver {
   readonly adapter = 'postgres' as const;
@@ -138,23 +164,7 @@ export class PgPoolDriver implements SqlDriver {
   }
 
   transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
-    return withClient(this.pool, async (client) => {
-      await client.query('BEGIN');
-      try {
-        const result = await fn({
-          query: async (text, params = []) =>
-            (await client.query<unknown[]>({ text, values: params as unknown[], rowMode: 'array' })).rows,
-          exec: async (sql) => {
-            await client.query(sql);
-          },
-        });
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-    });
+    return inTransaction(this.pool, (client) => fn(sqlTransactionOf(client)));
   }
 
   close(): Promise<void> {
