@@ -14,3 +14,8 @@ export function copyField(value: unknown): string {
   const text = typeof value === 'string' ? value : String(value);
   return SPECIAL.test(text) ? text.replace(SPECIALS, (char) => ESCAPED[char]) : text;
 }
+
+/** One row: its fields as copyField writes them, tab-separated, ending the line. */
+export function copyLine(fields: readonly unknown[]): string {
+  return `${fields.map(copyField).join('\t')}\n`;
+}

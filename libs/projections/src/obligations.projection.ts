@@ -8,7 +8,7 @@ import type {
   ObligationWaived,
 } from '@fristvagt/domain';
 import type { RecordedEvent, SqlTransaction } from '@fristvagt/event-store';
-import { copyField } from './copy-text';
+import { copyLine } from './copy-text';
 import { BatchRuleTexts, RULE_TEXTS_DDL, type RuleTextEntry, ruleTextsTable } from './rule-texts';
 import {
   bareName,
@@ -399,6 +399,7 @@ class Batch {
   ): Promise<void> {
     const cases = [...this.cases].filter(([, touch]) => touch.opened !== null);
     const rows = [...this.opened.values()];
+    if (cases.length === 0 && rows.length === 0) return; // a live batch of later facts only: no round trips
     if (rows.length > 0) await this.ruleTexts.resolve(tx, t);
     const insert = async () => {
       await insertCases(tx, t, cases, counted);
@@ -409,13 +410,12 @@ class Batch {
     try {
       if (cases.length > 0) {
         let data = '';
-        for (const [caseId, touch] of cases)
-          data += caseFields(caseId, touch, counted.get(caseId)).map(copyField).join('\t') + '\n';
+        for (const [caseId, touch] of cases) data += copyLine(caseFields(caseId, touch, counted.get(caseId)));
         await tx.copyFrom(`COPY ${t.case_summaries} (${CASE_COLUMNS}) FROM STDIN`, data);
       }
       if (rows.length > 0) {
         let data = '';
-        for (const row of rows) data += openedFields(row).map(copyField).join('\t') + '\n';
+        for (const row of rows) data += copyLine(openedFields(row));
         await tx.copyFrom(`COPY ${t.obligations} (${OPENED_COLUMNS}) FROM STDIN`, data);
       }
     } catch (error) {
