@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { type NewEvent, PostgresEventStore } from '@fristvagt/event-store';
 import {
+  municipalityKey,
+  type ObligationReadState,
   ObligationsReadModel,
   obligationsProjection,
   openPostgresReadModels,
@@ -14,6 +16,7 @@ import {
   readCheckpoint,
   readRegistry,
   requestRebuild,
+  stateKey,
 } from '@fristvagt/projections';
 import { runCli } from '../../apps/cli/src/cli';
 import { mapLimit } from '../support/api-requests';
@@ -404,6 +407,19 @@ describe('projection runner on PostgreSQL', () => {
         batch,
         rows: expected,
       });
+      // The list index's number keys say what the texts say, after every breach, closing and transfer.
+      const keys = await db.query(
+        `SELECT state, state_key, municipality, municipality_key FROM read_models.obligations_g${generation}`,
+      );
+      const wrong = keys.filter(
+        ([state, sk, municipality, mk]) =>
+          Number(sk) !== stateKey(state as ObligationReadState) ||
+          Number(mk) !== municipalityKey(String(municipality)),
+      );
+      expect({ batch, rows: keys.length > 0, wrong }).toEqual({ batch, rows: true, wrong: [] });
+      expect(new Set(keys.map((row) => row[0]))).toEqual(
+        new Set(['open', 'breached', 'fulfilled', 'cancelled', 'waived']),
+      );
     }
   }, 120_000);
 

@@ -1,5 +1,5 @@
 import { LiveReadModel } from './live-tables';
-import { obligationsProjection } from './obligations.projection';
+import { municipalityScope, obligationsProjection } from './obligations.projection';
 import type { ReadModelDatabase } from './read-model-database';
 
 /** Where legal dates and months are counted (DOMAIN.md, "Time"). */
@@ -180,9 +180,7 @@ export class ComplianceReadModel extends LiveReadModel {
 }
 
 function scope(filter: Pick<ComplianceFilter, 'municipalities'>, params: unknown[]): string[] {
-  if (filter.municipalities === null) return [];
-  params.push([...filter.municipalities]);
-  return [`municipality = ANY($${params.length}::text[])`];
+  return filter.municipalities === null ? [] : municipalityScope(filter.municipalities, params, '');
 }
 
 /** A text[] as the drivers return it: node-postgres and PGlite both parse it into an array. */

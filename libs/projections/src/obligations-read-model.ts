@@ -3,7 +3,9 @@ import {
   OBLIGATION_STATES,
   type ObligationReadState,
   obligationsProjection,
+  municipalityScope,
   OPEN_STATES,
+  stateKey,
 } from './obligations.projection';
 import type { TableNames } from './projection';
 import type { ReadModelDatabase } from './read-model-database';
@@ -124,7 +126,7 @@ export class ObligationsReadModel extends LiveReadModel {
   }
 
   /**
-   * One page, sorted by due instant. The only list index is by state (municipality, state, due): so the page is
+   * One page, sorted by due instant. The only list index is by state (municipality_key, state_key, due): so the page is
    * read as one ordered range per state asked for (all six when none is), each at most a page long, and the
    * ranges merged. A page costs a few index ranges more than a single index without the state would, and the
    * read model one index less to build and keep up to date.
@@ -145,10 +147,9 @@ export class ObligationsReadModel extends LiveReadModel {
     const page = `$${params.length}`;
     const states =
       filter.states !== undefined && filter.states.length > 0 ? filter.states : OBLIGATION_STATES;
-    const conditions = [...new Set(states)].map((state) => {
-      params.push(state);
-      return [...where, `o.state = $${params.length}`].join(' AND ');
-    });
+    const conditions = [...new Set(states)].map((state) =>
+      [...where, `o.state_key = ${stateKey(state)}`].join(' AND '),
+    );
     const rows = await this.onLiveTables((tables) => {
       const ranges = conditions.map(
         (condition) => `(SELECT * FROM ${tables.obligations} o WHERE ${condition}
@@ -235,8 +236,7 @@ export class ObligationsReadModel extends LiveReadModel {
       params.push(value);
       where.push(sql(params.length));
     };
-    if (filter.municipalities !== null)
-      add((n) => `o.municipality = ANY($${n}::text[])`, [...filter.municipalities]);
+    if (filter.municipalities !== null) where.push(...municipalityScope(filter.municipalities, params));
     if (filter.ruleIds !== undefined && filter.ruleIds.length > 0)
       add((n) => `o.rule_id = ANY($${n}::text[])`, [...filter.ruleIds]);
     if (filter.states !== undefined && filter.states.length > 0)

@@ -10,13 +10,13 @@ jest.setTimeout(60_000);
 
 const AT = '2026-03-02T10:00:00.000Z';
 
-function event(type: string, data: object): NewEvent {
+function event(type: string, data: object, municipality = '461'): NewEvent {
   return {
     id: crypto.randomUUID(),
     type,
     data: data as Record<string, unknown>,
     metadata: {
-      municipality: '461',
+      municipality,
       actor: 'test',
       occurredAt: AT,
       correlationId: crypto.randomUUID(),
@@ -97,6 +97,41 @@ describe('obligations projection on PGlite', () => {
         'obligations_g1_sweep_due',
         'obligations_g1_sweep_warn',
       ]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('lists and counts a municipality code that is not three digits under that code alone', async () => {
+    // Such codes share the index key -1 (municipalityKey); the text beside the key keeps them apart.
+    const store = await PgliteEventStore.inMemory();
+    try {
+      const codes = ['461', 'x12', 'y34', '0461'];
+      for (const code of codes) {
+        const stream = `case-${crypto.randomUUID()}`;
+        await store.append(stream, [
+          event('CaseOpened', {}, code),
+          event(
+            'ObligationOpened',
+            { ...opened(`NSR-CONVENE:documentation:${code}`, code), municipality: code },
+            code,
+          ),
+        ]);
+      }
+      const db = sharedPgliteReadModels(store.sqlDriver());
+      await new ProjectionRunner(obligationsProjection, db, store).runUntilCaughtUp();
+      const readModel = new ObligationsReadModel(db);
+      for (const code of codes) {
+        const { items } = await readModel.list({ municipalities: [code] }, null, 10);
+        expect({ code, listed: items.map((item) => item.municipality) }).toEqual({ code, listed: [code] });
+        const counts = await readModel.summary({ municipalities: [code] });
+        expect({ code, counts }).toEqual({
+          code,
+          counts: [{ municipality: code, ruleId: 'NSR-CONVENE', state: 'open', count: 1 }],
+        });
+      }
+      const { items } = await readModel.list({ municipalities: ['x12', '461'], states: ['open'] }, null, 10);
+      expect(items.map((item) => item.municipality).sort()).toEqual(['461', 'x12']);
     } finally {
       await store.close();
     }
