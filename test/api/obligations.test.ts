@@ -386,6 +386,18 @@ describe('obligation queries (PostgreSQL, api and worker in one process)', () =>
       expect(pages.flat().map(key)).toEqual(whole.map(key));
       expect(new Set(pages.flat().map(key)).size).toBe(whole.length);
     }
+    // A supervisor of two municipalities: the page merges one index range per municipality and state.
+    for (const query of [{ state: ALL_STATES }, {}] as Array<Record<string, string>>) {
+      const everyone: Item[] = (await get(tokens.admin, { ...query, limit: '500' }).expect(200)).body.items;
+      const whole: Item[] = (await get(tokens.sup461and101, { ...query, limit: '500' }).expect(200)).body
+        .items;
+      expect(whole.map(key)).toEqual(
+        everyone.filter((item) => ['461', '101'].includes(item.municipality)).map(key),
+      );
+      expect(new Set(whole.map((item) => item.municipality))).toEqual(new Set(['461', '101']));
+      const pages = await walk(tokens.sup461and101, query, 2);
+      expect(pages.flat().map(key)).toEqual(whole.map(key));
+    }
     // Several obligations without a due, so a page ends among them and the cursor carries "no due".
     const pages = await walk(tokens.admin, { state: ALL_STATES }, 2);
     expect(pages.slice(0, -1).some((page) => page[page.length - 1].dueAt === null)).toBe(true);

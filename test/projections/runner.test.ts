@@ -267,8 +267,17 @@ describe('projection runner on PostgreSQL', () => {
       'case_summaries_g2_pkey',
       'obligations_g2_pkey',
       'obligations_g2_state',
-      'obligations_g2_sweep_due',
-      'obligations_g2_sweep_warn',
+      'obligations_g2_sweep',
+    ]);
+    // And statistics, so that the first queries of the new generation are planned on its real size.
+    const analyzed = await db.query(
+      `SELECT c.relname, c.reltuples::int, (SELECT count(*)::int FROM pg_stats s
+                                       WHERE s.schemaname = 'read_models' AND s.tablename = c.relname)
+         FROM pg_class c WHERE c.relname IN ('obligations_g2', 'case_summaries_g2') ORDER BY 1`,
+    );
+    expect(analyzed.map(([name, tuples, columns]) => [name, tuples, Number(columns) > 5])).toEqual([
+      ['case_summaries_g2', 50, true],
+      ['obligations_g2', 50, true],
     ]);
   }, 60_000);
 

@@ -94,8 +94,7 @@ describe('obligations projection on PGlite', () => {
         'case_summaries_g1_pkey',
         'obligations_g1_pkey',
         'obligations_g1_state',
-        'obligations_g1_sweep_due',
-        'obligations_g1_sweep_warn',
+        'obligations_g1_sweep',
       ]);
     } finally {
       await store.close();
@@ -132,6 +131,58 @@ describe('obligations projection on PGlite', () => {
       }
       const { items } = await readModel.list({ municipalities: ['x12', '461'], states: ['open'] }, null, 10);
       expect(items.map((item) => item.municipality).sort()).toEqual(['461', 'x12']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('gives the sweep each warning and due by `until`, overdue or upcoming, of obligations neither breached nor closed', async () => {
+    // now 2026-03-10T12:00Z, until 48 h later. Each obligation: [id, warnAt, dueAt, later events].
+    const now = '2026-03-10T12:00:00.000Z';
+    const until = '2026-03-12T12:00:00.000Z';
+    const cases: [string, string | null, string | null, string[]][] = [
+      ['warn-overdue-due-upcoming', '2026-03-10T06:00:00.000Z', '2026-03-11T23:00:00.000Z', []],
+      ['warn-upcoming-due-beyond', '2026-03-11T23:00:00.000Z', '2026-03-13T23:00:00.000Z', []],
+      ['warned-due-overdue', '2026-03-07T23:00:00.000Z', '2026-03-09T23:00:00.000Z', ['ObligationDueSoon']],
+      ['warned-due-beyond', '2026-03-09T23:00:00.000Z', '2026-03-20T23:00:00.000Z', ['ObligationDueSoon']],
+      ['no-warning-due-upcoming', null, '2026-03-12T12:00:00.000Z', []],
+      ['both-beyond', '2026-03-12T12:00:00.001Z', '2026-03-14T23:00:00.000Z', []],
+      ['breached', '2026-03-07T23:00:00.000Z', '2026-03-09T23:00:00.000Z', ['ObligationBreached']],
+      ['fulfilled', '2026-03-07T23:00:00.000Z', '2026-03-09T23:00:00.000Z', ['ObligationFulfilled']],
+      ['no-instants', null, null, []],
+    ];
+    const store = await PgliteEventStore.inMemory();
+    try {
+      const caseId = crypto.randomUUID();
+      const stream = `case-${caseId}`;
+      await store.append(stream, [event('CaseOpened', { caseId })]);
+      for (const [id, warnAt, dueAt, later] of cases) {
+        await store.append(stream, [
+          event('ObligationOpened', { ...opened(id, id), warnAt, dueAt, strictDueAt: dueAt }),
+          ...later.map((type) => event(type, { obligationId: id, detectedAt: now, dueAt, onTime: false })),
+        ]);
+      }
+      const db = sharedPgliteReadModels(store.sqlDriver());
+      await new ProjectionRunner(obligationsProjection, db, store).runUntilCaughtUp();
+      const { overdue, upcoming } = await new ObligationsReadModel(db).dueChecks(now, until, 100);
+      const named = (checks: readonly { obligationId: string; kind: string; at: string }[]) =>
+        checks.map((c) => `${c.obligationId} ${c.kind} ${c.at}`).sort();
+      expect({ overdue: named(overdue), upcoming: named(upcoming) }).toEqual({
+        overdue: [
+          'warn-overdue-due-upcoming warn 2026-03-10T06:00:00.000Z',
+          'warned-due-overdue due 2026-03-09T23:00:00.000Z',
+        ],
+        upcoming: [
+          'no-warning-due-upcoming due 2026-03-12T12:00:00.000Z',
+          'warn-overdue-due-upcoming due 2026-03-11T23:00:00.000Z',
+          'warn-upcoming-due-beyond warn 2026-03-11T23:00:00.000Z',
+        ],
+      });
+      // The limit counts obligations, earliest next check first.
+      const first = await new ObligationsReadModel(db).dueChecks(now, until, 1);
+      expect(named([...first.overdue, ...first.upcoming])).toEqual([
+        'warned-due-overdue due 2026-03-09T23:00:00.000Z',
+      ]);
     } finally {
       await store.close();
     }

@@ -48,7 +48,7 @@ export function municipalityKey(code: string): number {
   return /^[0-9]{3}$/.test(code) ? Number(code) : -1;
 }
 
-/** `municipality = ANY(codes)` for the obligations table `o`, with the key condition the list index needs. */
+/** `municipality = ANY(codes)` for the obligations table, with the key condition the list index needs. */
 export function municipalityScope(codes: readonly string[], params: unknown[], alias = 'o.'): string[] {
   params.push(codes.map(municipalityKey), [...codes]);
   const n = params.length;
@@ -58,11 +58,28 @@ export function municipalityScope(codes: readonly string[], params: unknown[], a
   ];
 }
 
+/** One municipality, compared with `=`: an index range can then be read in due order (ObligationsReadModel.list). */
+export function oneMunicipality(code: string, params: unknown[], alias = 'o.'): string[] {
+  params.push(municipalityKey(code), code);
+  const n = params.length;
+  return [`${alias}municipality_key = $${n - 1}::smallint`, `${alias}municipality = $${n}::text`];
+}
+
 const MUNICIPALITY_KEY_SQL = `CASE WHEN municipality ~ '^[0-9]{3}$' THEN municipality::smallint ELSE -1 END`;
 const STATE_KEY_SQL = `CASE status WHEN 'open' THEN (CASE WHEN breached THEN ${stateKey('breached')}
     WHEN warned THEN ${stateKey('due-soon')} ELSE ${stateKey('open')} END)
   WHEN 'fulfilled' THEN ${stateKey('fulfilled')} WHEN 'cancelled' THEN ${stateKey('cancelled')}
   WHEN 'waived' THEN ${stateKey('waived')} ELSE -1 END`;
+
+/**
+ * The sweep's one index (`<obligations>_sweep`): every open obligation not yet breached, by the instant it is
+ * next to be checked at, its warning until it is warned, then its due (the earlier of the two, should a
+ * warning ever fall after the due). One index instead of one for dues and one for warnings: the switch-over
+ * builds each index from a scan of the whole table, about 0.65 s at a million rows, and nothing overlaps it.
+ * ObligationsReadModel.dueChecks queries with these very texts, which is how PostgreSQL matches the index.
+ */
+export const SWEEP_ROWS = `status = 'open' AND NOT breached`;
+export const NEXT_CHECK_AT = `least(CASE WHEN NOT warned THEN warn_at END, due_at)`;
 
 const CASE_STREAM_PREFIX = 'case-';
 
@@ -79,7 +96,8 @@ export const obligationsProjection: Projection = {
   // 2: the rule's texts (variant, title, basis, citation, rule pack) in `rule_texts`, referred to by number.
   // 3: per-case counts kept by every batch (none left to the switch-over); no `list` index (see
   // ObligationsReadModel.list).
-  // 4: the list index on numbers (municipality_key, state_key) instead of texts, see stateKey.
+  // 4: the list index on numbers (municipality_key, state_key) instead of texts, see stateKey; one sweep index
+  // (NEXT_CHECK_AT) instead of two.
   version: 4,
   tables: ['obligations', 'case_summaries'],
 
@@ -139,17 +157,20 @@ CREATE TABLE ${t.case_summaries} (
    * this overlaps nothing, so what can be done batch by batch is (the per-case counts, see Batch.write).
    * One list index, by state: a list over several states reads one ordered range per state
    * (ObligationsReadModel.list), so a second index without the state would only cost its build and upkeep.
+   * Then statistics, from a small sample (3,000 rows, 0.1 s at a million): a generation switched to without any
+   * is taken for nearly empty until autovacuum reaches it, and PostgreSQL then read a list page by sorting the
+   * whole municipality (1.7 s at a million rows) instead of reading the index's first rows (2 ms).
    */
   async finish(tx: SqlTransaction, t: TableNames): Promise<void> {
     const o = bareName(t.obligations);
     const c = bareName(t.case_summaries);
     await tx.exec(`
 CREATE INDEX IF NOT EXISTS ${o}_state ON ${t.obligations} (municipality_key, state_key, due_sort, case_id, obligation_id);
-CREATE INDEX IF NOT EXISTS ${o}_sweep_due ON ${t.obligations} (due_at)
-  WHERE status = 'open' AND NOT breached AND due_at IS NOT NULL;
-CREATE INDEX IF NOT EXISTS ${o}_sweep_warn ON ${t.obligations} (warn_at)
-  WHERE status = 'open' AND NOT warned AND NOT breached AND warn_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS ${o}_sweep ON ${t.obligations} ((${NEXT_CHECK_AT})) WHERE ${SWEEP_ROWS};
 CREATE INDEX IF NOT EXISTS ${c}_municipality ON ${t.case_summaries} (municipality, case_id);
+SET LOCAL default_statistics_target = 10;
+ANALYZE ${t.obligations};
+ANALYZE ${t.case_summaries};
 `);
   },
 
