@@ -1,7 +1,6 @@
 import { LiveReadModel } from './live-tables';
 import {
   OBLIGATION_STATES,
-  oneMunicipality,
   type ObligationReadState,
   obligationsProjection,
   municipalityScope,
@@ -162,7 +161,7 @@ export class ObligationsReadModel extends LiveReadModel {
     params.push(limit + 1);
     const page = `$${params.length}`;
     const scopes = byMunicipality
-      ? [...new Set(filter.municipalities)].map((code) => oneMunicipality(code, params))
+      ? [...new Set(filter.municipalities)].map((code) => municipalityScope([code], params))
       : [[]];
     const conditions = scopes.flatMap((scope) =>
       states.map((state) => [...where, ...scope, `o.state_key = ${stateKey(state)}`].join(' AND ')),
@@ -240,9 +239,10 @@ export class ObligationsReadModel extends LiveReadModel {
         ['warn', warnAt],
         ['due', dueAt],
       ] as const) {
-        if (at === null || Date.parse(String(at)) > untilMs) continue;
+        const atMs = at === null ? Infinity : Date.parse(String(at));
+        if (atMs > untilMs) continue;
         const check = { caseId: String(caseId), obligationId: String(obligationId), kind, at: String(at) };
-        (Date.parse(check.at) <= nowMs ? overdue : upcoming).push(check);
+        (atMs <= nowMs ? overdue : upcoming).push(check);
       }
     }
     return { overdue, upcoming };

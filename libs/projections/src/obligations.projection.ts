@@ -48,24 +48,21 @@ export function municipalityKey(code: string): number {
   return /^[0-9]{3}$/.test(code) ? Number(code) : -1;
 }
 
-/** `municipality = ANY(codes)` for the obligations table, with the key condition the list index needs. */
+/**
+ * `municipality = ANY(codes)` for the obligations table, with the key condition the list index needs. One code
+ * is compared with `=`: an index range is then read in due order (ObligationsReadModel.list).
+ */
 export function municipalityScope(codes: readonly string[], params: unknown[], alias = 'o.'): string[] {
-  params.push(codes.map(municipalityKey), [...codes]);
+  const one = codes.length === 1;
+  params.push(one ? municipalityKey(codes[0]!) : codes.map(municipalityKey), one ? codes[0] : [...codes]);
   const n = params.length;
-  return [
-    `${alias}municipality_key = ANY($${n - 1}::smallint[])`,
-    `${alias}municipality = ANY($${n}::text[])`,
-  ];
-}
-
-/** One municipality, compared with `=`: an index range can then be read in due order (ObligationsReadModel.list). */
-export function oneMunicipality(code: string, params: unknown[], alias = 'o.'): string[] {
-  params.push(municipalityKey(code), code);
-  const n = params.length;
-  return [`${alias}municipality_key = $${n - 1}::smallint`, `${alias}municipality = $${n}::text`];
+  return one
+    ? [`${alias}municipality_key = $${n - 1}::smallint`, `${alias}municipality = $${n}::text`]
+    : [`${alias}municipality_key = ANY($${n - 1}::smallint[])`, `${alias}municipality = ANY($${n}::text[])`];
 }
 
 const MUNICIPALITY_KEY_SQL = `CASE WHEN municipality ~ '^[0-9]{3}$' THEN municipality::smallint ELSE -1 END`;
+/** `state` as its number (stateKey); a generated column cannot read another, so this repeats its CASE. */
 const STATE_KEY_SQL = `CASE status WHEN 'open' THEN (CASE WHEN breached THEN ${stateKey('breached')}
     WHEN warned THEN ${stateKey('due-soon')} ELSE ${stateKey('open')} END)
   WHEN 'fulfilled' THEN ${stateKey('fulfilled')} WHEN 'cancelled' THEN ${stateKey('cancelled')}
@@ -155,7 +152,7 @@ CREATE TABLE ${t.case_summaries} (
   /**
    * The queries' indexes, as `apply` finds rows by primary key only. Nothing else: the switch-over that runs
    * this overlaps nothing, so what can be done batch by batch is (the per-case counts, see Batch.write).
-   * One list index, by state: a list over several states reads one ordered range per state
+   * One list index, by municipality and state: a list page reads one ordered range per municipality and state
    * (ObligationsReadModel.list), so a second index without the state would only cost its build and upkeep.
    * Then statistics, from a small sample (3,000 rows, 0.1 s at a million): a generation switched to without any
    * is taken for nearly empty until autovacuum reaches it, and PostgreSQL then read a list page by sorting the
