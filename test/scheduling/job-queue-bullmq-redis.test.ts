@@ -91,6 +91,8 @@ describe('BullMQ on Redis job queue, on a redis-server of its own', () => {
       5_000,
       () => 'the job added after the restart did not run',
     );
+    // The handler has run; BullMQ takes the job off its lists a moment after it returns.
+    await waitForBacklog(queue, 0);
     expect(await queue.status()).toMatchObject({ status: 'up', backlog: 0 });
   });
 
