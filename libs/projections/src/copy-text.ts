@@ -15,7 +15,15 @@ export function copyField(value: unknown): string {
   return SPECIAL.test(text) ? text.replace(SPECIALS, (char) => ESCAPED[char]) : text;
 }
 
-/** One row: its fields as copyField writes them, tab-separated, ending the line. */
+/**
+ * One row: its fields as copyField writes them, tab-separated, ending the line. A loop, not
+ * `map(copyField).join('\t')`, so that a rebuild's million lines make no array each.
+ */
 export function copyLine(fields: readonly unknown[]): string {
-  return `${fields.map(copyField).join('\t')}\n`;
+  let line = '';
+  for (let i = 0; i < fields.length; i++) {
+    if (i > 0) line += '\t';
+    line += copyField(fields[i]);
+  }
+  return `${line}\n`;
 }

@@ -90,6 +90,16 @@ describe('DeadlineEngine.needs', () => {
     expect(needed({ ...opened('i', 'not-opened', null, at(HOUR)), type: 'ObligationDueSoon' })).toBe(false);
   });
 
+  it('judges an instant written in another form by its time, as afterCommit does', () => {
+    const { engine: e } = engine(48 * HOUR);
+    // NOW is 01:30 in Copenhagen's winter time (+01:00), the night of the change to summer time.
+    expect(e.needs(opened('a', 'just-ahead', null, '2026-03-29T01:30:00.001+01:00'))).toBe(true);
+    expect(e.needs(opened('b', 'just-passed', null, '2026-03-29T01:30:00+01:00'))).toBe(false);
+    expect(e.needs(opened('c', 'last-kept', null, '2026-03-31T03:30:00+02:00'))).toBe(true); // 49 h ahead
+    expect(e.needs(opened('d', 'first-not', null, '2026-03-31T01:30:00.001Z'))).toBe(false);
+    expect(e.needs(opened('e', 'no-milliseconds', null, '2026-03-29T01:00:00Z'))).toBe(true);
+  });
+
   it('keeps every event of which afterCommit, committed up to an hour after the read, makes a wake-up', async () => {
     const { engine: e } = engine(48 * HOUR);
     const events = Array.from({ length: 200 }, (_, i) =>

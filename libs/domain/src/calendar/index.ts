@@ -1,3 +1,4 @@
 export * from './local-date';
 export * from './holidays';
 export * from './working-days';
+export * from './instants';
