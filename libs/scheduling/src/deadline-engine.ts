@@ -32,6 +32,9 @@ const CASE_STREAM_PREFIX = 'case-';
  * checks every obligation that is past its instant and still unmarked, whatever was lost in between.
  */
 export class DeadlineEngine {
+  /** needs' window, made again only when the clock has moved on; see needs. */
+  private needsWindow: InstantWindow | undefined;
+
   constructor(
     private readonly store: EventStore,
     private readonly readModel: ObligationsReadModel,
@@ -87,16 +90,15 @@ export class DeadlineEngine {
    * for the scheduler to drop it cost the rebuild a few µs per event.
    */
   async afterCommit(events: readonly RecordedEvent[]): Promise<void> {
-    const now = this.clock.now().getTime();
-    const until = now + this.options.horizonMs;
+    const window = instantWindow(this.clock.now().getTime(), this.options.horizonMs);
     const wakeUps: WakeUp[] = [];
     for (const event of events) {
       const opened = openedOnCase(event);
       if (opened === null) continue;
       const { obligationId, warnAt, dueAt } = opened;
       const caseId = event.streamName.slice(CASE_STREAM_PREFIX.length);
-      if (within(warnAt, now, until)) wakeUps.push({ caseId, obligationId, kind: 'warn', at: warnAt });
-      if (within(dueAt, now, until)) wakeUps.push({ caseId, obligationId, kind: 'due', at: dueAt });
+      if (inWindow(warnAt, window)) wakeUps.push({ caseId, obligationId, kind: 'warn', at: warnAt });
+      if (inWindow(dueAt, window)) wakeUps.push({ caseId, obligationId, kind: 'due', at: dueAt });
     }
     if (wakeUps.length > 0) await this.scheduler.schedule(wakeUps);
   }
@@ -111,33 +113,14 @@ export class DeadlineEngine {
   needs(event: RecordedEvent): boolean {
     const opened = openedOnCase(event);
     if (opened === null) return false;
-    const window = this.needsWindow(this.clock.now().getTime());
-    return inWindow(opened.warnAt, window) || inWindow(opened.dueAt, window);
-  }
-
-  /**
-   * needs' window, now to the horizon and the slack, as instants' texts, made again only when the clock has
-   * moved on (a rebuild reads some fifty events a millisecond): needs then compares each instant's text
-   * (compareInstants) instead of parsing it, twice per obligation a rebuild opens.
-   */
-  private needsWindow(now: number): NeedsWindow {
-    if (this.window?.now !== now) {
-      const until = now + this.options.horizonMs + AFTER_COMMIT_SLACK_MS;
-      this.window = { now, after: new Date(now).toISOString(), until: new Date(until).toISOString() };
+    // Made again only when the clock has moved on: a rebuild reads some fifty events a millisecond, and each
+    // instant is then compared as text (compareInstants), not parsed, twice per obligation it opens.
+    const now = this.clock.now().getTime();
+    if (this.needsWindow?.now !== now) {
+      this.needsWindow = instantWindow(now, this.options.horizonMs + AFTER_COMMIT_SLACK_MS);
     }
-    return this.window;
+    return inWindow(opened.warnAt, this.needsWindow) || inWindow(opened.dueAt, this.needsWindow);
   }
-  private window: NeedsWindow | undefined;
-}
-
-interface NeedsWindow {
-  readonly now: number;
-  readonly after: string;
-  readonly until: string;
-}
-
-function inWindow(at: string | null, window: NeedsWindow): boolean {
-  return at !== null && compareInstants(at, window.after) > 0 && compareInstants(at, window.until) <= 0;
 }
 
 /** See DeadlineEngine.needs: far longer than a batch takes from its reading to its commit. */
@@ -148,11 +131,19 @@ function openedOnCase(event: RecordedEvent): ObligationOpened['data'] | null {
   return event.data as ObligationOpened['data'];
 }
 
-/** An instant after `now` and no later than `until` (ms). */
-function within(at: string | null, now: number, until: number): at is string {
-  if (at === null) return false;
-  const ms = Date.parse(at);
-  return ms > now && ms <= until;
+/** The instants after `now` and no later than `span` ms after it, as texts to compare instants with. */
+interface InstantWindow {
+  readonly now: number;
+  readonly after: string;
+  readonly until: string;
+}
+
+function instantWindow(now: number, span: number): InstantWindow {
+  return { now, after: new Date(now).toISOString(), until: new Date(now + span).toISOString() };
+}
+
+function inWindow(at: string | null, window: InstantWindow): at is string {
+  return at !== null && compareInstants(at, window.after) > 0 && compareInstants(at, window.until) <= 0;
 }
 
 function toWakeUp(check: DueCheck): WakeUp {
