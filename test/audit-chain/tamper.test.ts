@@ -55,8 +55,8 @@ describe('tamper evidence on PostgreSQL (issue 13, point 3)', () => {
   /** Runs `edit` on the stored log, and undoes nothing: each test seeds its own stream. */
   const exec = (text: string, params: unknown[]) => sql.query(text, params);
 
-  it('stores the hashes the chain module defines, linked across appends', async () => {
-    const { stream } = await seedStream(4);
+  /** Recomputes every stored hash of `stream` from its stored texts with the chain module, and compares. */
+  async function expectHashesAsDefined(stream: string, events: number): Promise<void> {
     const { rows } = await exec(
       `SELECT stream_revision::int AS r, event_id::text AS id, event_type AS t, data::text AS d, metadata::text AS m,
          content_hash, chain_hash FROM fristvagt.events WHERE stream_name = $1 ORDER BY stream_revision`,
@@ -76,6 +76,31 @@ describe('tamper evidence on PostgreSQL (issue 13, point 3)', () => {
       previous = chainLink(previous, BigInt(row.r), content);
       expect(row.chain_hash.toString('hex')).toBe(previous.toString('hex'));
     }
+    expect(rows).toHaveLength(events);
+  }
+
+  it('stores the hashes the chain module defines, linked across appends', async () => {
+    const { stream } = await seedStream(4);
+    await expectHashesAsDefined(stream, 4);
+  });
+
+  it("links a new stream's first append in the client ('no_stream') exactly as the server links the rest", async () => {
+    const event = (n: number) => newEvent('NoteAdded', { n, text: 'æøå "quoted"' });
+    const single = streamName('case');
+    await store.append(single, [event(0)], { expectedRevision: 'no_stream' });
+    await store.append(single, [event(1), event(2)], { expectedRevision: 0n });
+    await expectHashesAsDefined(single, 3);
+    const batch = streamName('case');
+    await store.append(batch, [event(0), event(1), event(2)], { expectedRevision: 'no_stream' });
+    await store.append(batch, [event(3)]);
+    await expectHashesAsDefined(batch, 4);
+    await expect(
+      store.append(batch, [event(4), event(5)], { expectedRevision: 'no_stream' }),
+    ).rejects.toMatchObject({
+      actual: 3n,
+    });
+    await expectHashesAsDefined(batch, 4);
+    expect((await store.verifyChain()).ok).toBe(true);
   });
 
   it('verifies an untouched log', async () => {
