@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { type NewEvent, PostgresEventStore } from '@fristvagt/event-store';
 import { benchEvent } from './events';
-import { collectGarbage, median, percentile, round, runConcurrent } from './stats';
+import { collectGarbage, CpuMeter, median, percentile, round, runConcurrent } from './stats';
 import { admin, databaseUrl } from './postgres';
 
 const roundsAt = process.argv.indexOf('--rounds');
@@ -135,6 +135,9 @@ interface Row {
   singleP99: number;
   batch: number;
   batchP99: number;
+  /** CPU per event of the 10-event batches, this process (client side) and PostgreSQL, µs. */
+  batchClientUs: number;
+  batchServerUs: number;
   readP50: number;
 }
 
@@ -157,9 +160,11 @@ async function runRound(name: StoreName, index: number): Promise<Row> {
       store.appendNew(singleStreams[n]!, singles[n]!),
     );
     collectGarbage();
+    const meter = CpuMeter.start(database);
     const batch = await runConcurrent(CLIENTS, BATCH_APPENDS, (n) =>
       store.appendNew(batchStreams[n]!, batches[n]!),
     );
+    const batchCpu = meter.stop();
 
     const long = `case-${randomUUID()}`;
     for (let i = 0; i < 100; i++) {
@@ -180,6 +185,8 @@ async function runRound(name: StoreName, index: number): Promise<Row> {
       singleP99: round(percentile(sorted(single.latenciesMs), 99), 2),
       batch: Math.round((BATCH_APPENDS * 10) / batch.seconds),
       batchP99: round(percentile(sorted(batch.latenciesMs), 99), 2),
+      batchClientUs: round((batchCpu.ownSeconds * 1e6) / (BATCH_APPENDS * 10), 1),
+      batchServerUs: round((batchCpu.postgresSeconds * 1e6) / (BATCH_APPENDS * 10), 1),
       readP50: round(percentile(sorted(reads.latenciesMs), 50), 2),
     };
   } finally {
@@ -195,6 +202,7 @@ function table(rows: readonly Row[]): Record<string, string | number>[] {
     'p99 ms': r.singleP99,
     '10-event batches, 16 clients: events/s': r.batch,
     'batch p99 ms': r.batchP99,
+    'batch CPU µs/event: client + PostgreSQL': `${r.batchClientUs} + ${r.batchServerUs}`,
     '1,000-event stream read: p50 ms': r.readP50,
   }));
 }
@@ -249,6 +257,8 @@ async function main(): Promise<void> {
       singleP99: m((r) => r.singleP99),
       batch: m((r) => r.batch),
       batchP99: m((r) => r.batchP99),
+      batchClientUs: m((r) => r.batchClientUs),
+      batchServerUs: m((r) => r.batchServerUs),
       readP50: m((r) => r.readP50),
     };
   };
@@ -259,7 +269,8 @@ async function main(): Promise<void> {
     const change = (a: number, b: number) => `${(((a - b) / b) * 100).toFixed(1)}%`;
     console.log(
       `with hashing against before: 1-event appends ${change(now.single, before.single)}, ` +
-        `10-event batches ${change(now.batch, before.batch)}, stream read p50 ${change(now.readP50, before.readP50)} (time)`,
+        `10-event batches ${change(now.batch, before.batch)} (CPU per event: client ${change(now.batchClientUs, before.batchClientUs)}, ` +
+        `PostgreSQL ${change(now.batchServerUs, before.batchServerUs)}), stream read p50 ${change(now.readP50, before.readP50)} (time)`,
     );
   }
 }
