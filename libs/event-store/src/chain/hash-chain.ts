@@ -11,7 +11,8 @@ import { hash } from 'node:crypto';
  *   `knownAt` reads) breaks its hash like any other edit.
  * - `chain_hash = sha256(previous chain_hash (32 bytes) || revision as a signed 64-bit big-endian integer ||
  *   content_hash)`, computed by the server in the append statement from the stream head's chain hash; the
- *   first event of a stream chains from GENESIS (32 zero bytes). The revision is in the link, not in the
+ *   first event of a stream chains from GENESIS (32 zero bytes), so a new stream's append (`no_stream`) is
+ *   linked by the client, with chainLinkHex, and stored as given. The revision is in the link, not in the
  *   content, because the client does not know it before the server assigns it.
  *
  * Why the stored text and not a canonical re-serialisation (sorted keys): sorting the keys of every event
