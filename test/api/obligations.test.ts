@@ -22,9 +22,12 @@ const keys = (items: readonly Item[]) => items.map(key).sort();
  * so the obligations read model is built from the commands posted here. Every fact happened shortly before
  * the pinned clock and every open obligation warns after it, so no wake-up changes a state during the run.
  */
+/** Municipality codes with no obligations in this test (Danish municipality numbers). */
+const NINE_MORE = ['147', '151', '153', '155', '157', '159', '161', '163', '165'];
+
 describe('obligation queries (PostgreSQL, api and worker in one process)', () => {
   let api: TestApi;
-  let tokens: Record<'i461' | 'i101' | 'sup461' | 'sup461and101' | 'admin' | 'auditor', string>;
+  let tokens: Record<'i461' | 'i101' | 'sup461' | 'sup461and101' | 'supOf11' | 'admin' | 'auditor', string>;
   let commands = 0;
   /** What the commands' responses say they opened, fulfilled, waived and cancelled. */
   const expected = new Map<string, { municipality: string; ruleId: string; state: string }>();
@@ -121,6 +124,8 @@ describe('obligation queries (PostgreSQL, api and worker in one process)', () =>
       i101: await api.key('integration', ['101']),
       sup461: await api.key('supervisor', ['461']),
       sup461and101: await api.key('supervisor', ['461', '101']),
+      // 11 municipalities × 6 states: more ranges than one statement merges (RANGES_AT_MOST), read by LATERAL.
+      supOf11: await api.key('supervisor', ['461', '101', ...NINE_MORE]),
       admin: await api.key('admin', '*'),
       auditor: await api.key('auditor', ['461', '101']),
     };
@@ -397,6 +402,11 @@ describe('obligation queries (PostgreSQL, api and worker in one process)', () =>
       expect(new Set(whole.map((item) => item.municipality))).toEqual(new Set(['461', '101']));
       const pages = await walk(tokens.sup461and101, query, 2);
       expect(pages.flat().map(key)).toEqual(whole.map(key));
+      // A scope wider than the ranges, and the admin's all-municipality list, read the same pages.
+      const wide: Item[] = (await get(tokens.supOf11, { ...query, limit: '500' }).expect(200)).body.items;
+      expect(wide.map(key)).toEqual(whole.map(key));
+      expect((await walk(tokens.supOf11, query, 2)).flat().map(key)).toEqual(whole.map(key));
+      expect((await walk(tokens.admin, query, 3)).flat().map(key)).toEqual(everyone.map(key));
     }
     // Several obligations without a due, so a page ends among them and the cursor carries "no due".
     const pages = await walk(tokens.admin, { state: ALL_STATES }, 2);
