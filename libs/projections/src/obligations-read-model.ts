@@ -165,15 +165,15 @@ export class ObligationsReadModel extends LiveReadModel {
     }
     params.push(limit + 1);
     const page = `$${params.length}`;
+    if (!byMunicipality && filter.caseId === undefined) {
+      return this.pageOf(await this.listWide(filter, where, states, params, page), limit);
+    }
     const scopes = byMunicipality
       ? [...new Set(filter.municipalities)].map((code) => municipalityScope([code], params))
       : [[]];
     const conditions = scopes.flatMap((scope) =>
       states.map((state) => [...where, ...scope, `o.state_key = ${stateKey(state)}`].join(' AND ')),
     );
-    if (!byMunicipality && filter.caseId === undefined) {
-      return this.pageOf(await this.listWide(filter, where, states, params, page), limit);
-    }
     const rows = await this.onLiveTables((tables) => {
       const ranges = conditions.map(
         (condition) => `(SELECT * FROM ${tables.obligations} o WHERE ${condition}
@@ -206,23 +206,19 @@ export class ObligationsReadModel extends LiveReadModel {
   ): Promise<unknown[][]> {
     params.push(states.map((state) => stateKey(state)));
     const stateKeys = `$${params.length}::smallint[]`;
-    let keys: string;
-    if (filter.municipalities === null) {
-      keys = '';
-    } else {
-      params.push([...new Set(filter.municipalities.map(municipalityKey))]);
-      keys = `$${params.length}::smallint[]`;
-    }
+    const codes = filter.municipalities;
+    if (codes !== null) params.push([...new Set(codes.map(municipalityKey))]);
+    const scopeKeys = `$${params.length}::smallint[]`;
     return this.onLiveTables((tables) => {
       const t = tables.obligations;
       const keysCte =
-        keys === ''
+        codes === null
           ? `(SELECT o.municipality_key FROM ${t} o ORDER BY o.municipality_key LIMIT 1)
              UNION ALL
              SELECT (SELECT o.municipality_key FROM ${t} o WHERE o.municipality_key > keys.k
                      ORDER BY o.municipality_key LIMIT 1)
              FROM keys WHERE keys.k IS NOT NULL`
-          : `SELECT DISTINCT unnest(${keys})`;
+          : `SELECT DISTINCT unnest(${scopeKeys})`;
       return this.db.query(
         `WITH RECURSIVE keys(k) AS (${keysCte})
         SELECT ${COLUMNS} FROM keys CROSS JOIN unnest(${stateKeys}) AS s(state_key)
