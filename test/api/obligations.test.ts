@@ -17,14 +17,14 @@ const ALL_STATES = 'open,due-soon,breached,fulfilled,cancelled,waived';
 const key = (item: Pick<Item, 'caseId' | 'obligationId'>) => `${item.caseId}/${item.obligationId}`;
 const keys = (items: readonly Item[]) => items.map(key).sort();
 
+/** Municipality codes with no obligations in this test (Danish municipality numbers). */
+const NINE_MORE = ['147', '151', '153', '155', '157', '159', '161', '163', '165'];
+
 /**
  * GET /v1/obligations and /summary against the real app with its worker in the process (FRISTVAGT_ROLE=all),
  * so the obligations read model is built from the commands posted here. Every fact happened shortly before
  * the pinned clock and every open obligation warns after it, so no wake-up changes a state during the run.
  */
-/** Municipality codes with no obligations in this test (Danish municipality numbers). */
-const NINE_MORE = ['147', '151', '153', '155', '157', '159', '161', '163', '165'];
-
 describe('obligation queries (PostgreSQL, api and worker in one process)', () => {
   let api: TestApi;
   let tokens: Record<'i461' | 'i101' | 'sup461' | 'sup461and101' | 'supOf11' | 'admin' | 'auditor', string>;

@@ -206,13 +206,15 @@ export class ObligationsReadModel extends LiveReadModel {
   ): Promise<unknown[][]> {
     params.push(states.map((state) => stateKey(state)));
     const stateKeys = `$${params.length}::smallint[]`;
-    const codes = filter.municipalities;
-    if (codes !== null) params.push([...new Set(codes.map(municipalityKey))]);
-    const scopeKeys = `$${params.length}::smallint[]`;
+    let scopeKeys: string | null = null;
+    if (filter.municipalities !== null) {
+      params.push([...new Set(filter.municipalities.map(municipalityKey))]);
+      scopeKeys = `$${params.length}::smallint[]`;
+    }
     return this.onLiveTables((tables) => {
       const t = tables.obligations;
       const keysCte =
-        codes === null
+        scopeKeys === null
           ? `(SELECT o.municipality_key FROM ${t} o ORDER BY o.municipality_key LIMIT 1)
              UNION ALL
              SELECT (SELECT o.municipality_key FROM ${t} o WHERE o.municipality_key > keys.k

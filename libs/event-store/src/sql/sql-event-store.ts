@@ -137,7 +137,7 @@ const APPEND_ONE_SQL = `WITH head AS (
 /**
  * APPEND_SQL for a stream that must not exist yet (`no_stream`), the first append of every case: its chain starts
  * from GENESIS at revision 0, so the client links it (encodeEvents) and the statement only stores the links,
- * $7 the content hashes and $8 the chain hashes, 32 bytes each, concatenated. No head row to read and no
+ * $6 the content hashes and $7 the chain hashes, 32 bytes each, concatenated. No head row to read and no
  * recursive CTE, which made 10-event batches a quarter slower than before the chain (docs/benchmarks.md, issue 13).
  * NOT EXISTS is a one-time filter; two writers that both pass it insert the same (stream_name, 0) and the second
  * fails on the unique index, as with APPEND_SQL. The stream's revision is only looked up when nothing was inserted.
@@ -683,15 +683,12 @@ function encodeExpected(expected: ExpectedRevision): bigint {
 }
 
 /**
- * The parameters $3..$7 of APPEND_SQL: ids and types as array literals, data and metadata as JSON texts joined
- * by RECORD_SEPARATOR, and the content hashes. Built by concatenation, without wrapper objects or a copy of each metadata object:
- * recordedAt is appended to the metadata's JSON text.
- */
-/**
- * An append's parameters after the stream (and the expectation): ids, types, data and metadata texts, and the
- * events' content hashes, 32 bytes each, concatenated. The hashes are made in hex and turned into bytes once
- * per append: a Buffer per digest cost more than the digest (1.4 against 2.1 µs for a ~500-byte event).
- * `chain` (for a new stream) also links them from GENESIS, in the same loop: see APPEND_NEW_SQL.
+ * An append's parameters after the stream (and the expectation): ids and types as array literals, data and
+ * metadata as JSON texts joined by RECORD_SEPARATOR, and the events' content hashes, 32 bytes each,
+ * concatenated. Built by concatenation, without wrapper objects or a copy of each metadata object: recordedAt
+ * is appended to the metadata's JSON text. The hashes are made in hex and turned into bytes once per append: a
+ * Buffer per digest cost more than the digest (1.4 against 2.1 µs for a ~500-byte event). `chain` (for a new
+ * stream) also links them from GENESIS, in the same loop: see APPEND_NEW_SQL.
  */
 function encodeEvents(
   streamName: string,
