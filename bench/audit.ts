@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { replayCase } from '@fristvagt/audit';
 import { caseStreamName, toNewEvents } from '@fristvagt/case-commands';
+import { tuneGarbageCollection } from '@fristvagt/config';
 import { type CaseCommand, type CaseEvent } from '@fristvagt/domain';
 import { cmd, history } from '@fristvagt/domain/test-support';
 import { PostgresEventStore } from '@fristvagt/event-store';
@@ -73,6 +74,8 @@ function caseOfThousandEvents(caseId: string): CaseEvent[] {
 }
 
 async function main(): Promise<void> {
+  // As the api process runs: see tuneGarbageCollection.
+  tuneGarbageCollection();
   console.log(
     `bench:audit: ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}, ` +
       `load average ${loadavg()

@@ -43,7 +43,7 @@ import {
   type CheckObligationOutcome,
   toNewEvents,
 } from '@fristvagt/case-commands';
-import { systemClock } from '@fristvagt/config';
+import { systemClock, tuneGarbageCollection } from '@fristvagt/config';
 import {
   addDays,
   type CaseEvent,
@@ -424,6 +424,8 @@ async function rebuildOnly(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  // As the worker process runs: see tuneGarbageCollection.
+  tuneGarbageCollection();
   if (only === 'rebuild') return rebuildOnly();
   if (only !== undefined) throw new Error(`--only ${only}: only "rebuild" can run alone`);
   await printSetUp();

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import pino, { type DestinationStream } from 'pino';
-import { type Clock, type Config, loadConfig } from '@fristvagt/config';
+import { type Clock, type Config, loadConfig, tuneGarbageCollection } from '@fristvagt/config';
 import { EVENT_STORE, type EventStore } from '@fristvagt/event-store';
 import { createLogger, type Logger, PinoNestLogger } from '@fristvagt/logging';
 import { AppModule } from './app.module';
@@ -176,5 +176,6 @@ function reportStartupFailure(error: unknown): void {
 }
 
 if (require.main === module) {
+  tuneGarbageCollection();
   void main();
 }

@@ -1,4 +1,7 @@
+import { tuneGarbageCollection } from '@fristvagt/config';
 import { runCli } from './cli';
+
+tuneGarbageCollection();
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
