@@ -350,6 +350,23 @@ export function eventStoreContract(getSubject: () => ContractSubject): void {
       await expect(store().readStream(streamName())).rejects.toMatchObject({ code: 'stream-not-found' });
     });
 
+    it('reads no events, but no StreamNotFound, past the end of a stream or with maxCount 0', async () => {
+      const stream = streamName();
+      await store().append(stream, [newEvent('N', { i: 0 }), newEvent('N', { i: 1 })]);
+      expect(await store().readStream(stream, { from: 2n })).toEqual([]);
+      expect(await store().readStream(stream, { maxCount: 0 })).toEqual([]);
+      expect(await store().readStream(stream, { direction: 'backwards', maxCount: 0 })).toEqual([]);
+      const missing = streamName();
+      for (const options of [
+        { from: 2n },
+        { maxCount: 0 },
+        { direction: 'backwards', maxCount: 0 },
+        { direction: 'backwards' },
+      ] as const) {
+        await expect(store().readStream(missing, options)).rejects.toBeInstanceOf(StreamNotFound);
+      }
+    });
+
     it('never reads a stream being created as empty: StreamNotFound or its events', async () => {
       const outcomes: string[] = [];
       for (let round = 0; round < 20; round++) {

@@ -359,29 +359,29 @@ export class SqlEventStore implements EventStore {
     const from = options.from ?? (direction === 'forwards' ? 'start' : 'end');
     const limit = options.maxCount ?? null;
     const bound = from === 'start' ? -1n : from === 'end' ? null : from;
-    const read = () =>
-      direction === 'forwards'
-        ? this.driver.query(
-            `SELECT ${STREAM_EVENT_COLUMNS} FROM ${SCHEMA}.events e WHERE e.stream_name = $1 AND e.stream_revision >= $2::bigint
+    const rows = await (direction === 'forwards'
+      ? this.driver.query(
+          `SELECT ${STREAM_EVENT_COLUMNS} FROM ${SCHEMA}.events e WHERE e.stream_name = $1 AND e.stream_revision >= $2::bigint
              ORDER BY e.stream_revision LIMIT $3`,
-            [streamName, bound === null ? null : bound.toString(), limit],
-            'fristvagt_read_stream_fwd',
-          )
-        : this.driver.query(
-            `SELECT ${STREAM_EVENT_COLUMNS} FROM ${SCHEMA}.events e WHERE e.stream_name = $1
+          [streamName, bound === null ? null : bound.toString(), limit],
+          'fristvagt_read_stream_fwd',
+        )
+      : this.driver.query(
+          `SELECT ${STREAM_EVENT_COLUMNS} FROM ${SCHEMA}.events e WHERE e.stream_name = $1
                AND ($2::bigint IS NULL OR e.stream_revision <= $2::bigint)
              ORDER BY e.stream_revision DESC LIMIT $3`,
-            [streamName, bound === null ? null : bound.toString(), limit],
-            'fristvagt_read_stream_bwd',
-          );
-    let rows = await read();
-    // No rows: either no stream, or (for a read of the whole stream) one whose first append committed
-    // between the read and this check. Then it has events now, so read again rather than answer [].
-    const wholeStream = from === 'start' || from === 'end';
-    while (rows.length === 0) {
-      if ((await this.currentRevision(streamName)) === 'no_stream') throw new StreamNotFound(streamName);
-      if (!wholeStream || limit === 0) break;
-      rows = await read();
+          [streamName, bound === null ? null : bound.toString(), limit],
+          'fristvagt_read_stream_bwd',
+        ));
+    if (rows.length === 0) {
+      // A stream exists from its first event on. A read of the whole stream that may return events and finds
+      // none therefore saw no stream in its snapshot: that is the answer, without asking again (a stream
+      // created since is as new to this read as one created after it). A read from a revision on, or of no
+      // events, finds none in a stream that exists too, so it asks.
+      const wholeStream = (from === 'start' || from === 'end') && limit !== 0;
+      if (wholeStream || (await this.currentRevision(streamName)) === 'no_stream') {
+        throw new StreamNotFound(streamName);
+      }
     }
     return toRecordedEvents(rows, streamName);
   }
