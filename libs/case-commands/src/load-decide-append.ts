@@ -40,6 +40,13 @@ export interface LoadDecideAppendOptions {
    * command behind it for ever.
    */
   readonly maxQueueWaitMs?: number;
+  /**
+   * The stream as this caller read it a moment ago, in an attempt that stopped to load something the decision
+   * asked for (the youth's history, a municipality's settings): the first attempt decides on it instead of
+   * reading the stream again. Safe, because the append still expects the revision it was read at: a stream
+   * that moved since fails the append, and the next attempt reads it.
+   */
+  readonly alreadyRead?: LoadedStream;
 }
 
 /** The stream kept changing under every attempt; the caller decides what to answer (409, retry later, ...). */
@@ -101,7 +108,10 @@ async function decideUntilAppended<T>(
   const maxAttempts = options.maxAttempts ?? Number.POSITIVE_INFINITY;
   const started = performance.now();
   for (let attempt = 1; ; attempt++) {
-    const loaded = await loadStream(store, stream);
+    const loaded =
+      attempt === 1 && options.alreadyRead !== undefined
+        ? options.alreadyRead
+        : await loadStream(store, stream);
     const decision = decide(loaded, attempt);
     if (decision.kind === 'answer') return decision.value;
     if (decision.events.length === 0) {

@@ -141,6 +141,9 @@ export class ExecuteCaseCommandHandler implements ICommandHandler<ExecuteCaseCom
   }
 
   private async loadDecideAppend(request: CaseCommandRequest): Promise<CaseCommandResult> {
+    // The case as last read: a decision that stops to load the youth's history or a municipality's settings
+    // is run again on it, rather than on a second read of the case (loadDecideAppend's alreadyRead).
+    let lastRead: LoadedStream | undefined;
     try {
       // The youth's other cases are loaded only for a decision that asks for them (youth-histories.ts); the
       // municipal settings timelines before it (municipalities/command-settings.ts).
@@ -149,8 +152,12 @@ export class ExecuteCaseCommandHandler implements ICommandHandler<ExecuteCaseCom
           loadDecideAppend<CaseCommandResult>(
             this.store,
             caseStreamName(request.caseId),
-            (loaded) => this.decide(request, loaded, settings, history),
+            (loaded) => {
+              lastRead = loaded;
+              return this.decide(request, loaded, settings, history);
+            },
             {
+              ...(lastRead !== undefined && { alreadyRead: lastRead }),
               maxQueueWaitMs: CASE_QUEUE_WAIT_MS,
               ...(request.ifMatch === null
                 ? { retryForMs: CONFLICT_RETRY_MS }
