@@ -446,6 +446,38 @@ export function eventStoreContract(getSubject: () => ContractSubject): void {
  * readAllEach, for the adapters that have it (PostgreSQL and PGlite; EventStoreDB's readAll is all it has): the
  * same events as readAll, handed over one by one.
  */
+/** For adapters with readStreams (the SQL ones). */
+export function readStreamsContract(getSubject: () => ContractSubject): void {
+  const store = () => getSubject().store;
+
+  describe('readStreams', () => {
+    it('reads several whole streams at once, each in order, [] for one without events', async () => {
+      const a = streamName();
+      const odd = `${streamName()}-"quoted", with a \\ backslash`;
+      const missing = streamName();
+      const other = streamName();
+      await store().append(
+        a,
+        Array.from({ length: 12 }, (_, i) => newEvent('N', { i })),
+      );
+      await store().append(odd, [newEvent('Odd', { i: 0 })]);
+      await store().append(other, [newEvent('Other')]);
+      await store().append(odd, [newEvent('Odd', { i: 1 })]);
+      const read = await store().readStreams!([a, missing, odd]);
+      expect([...read.keys()].sort()).toEqual([a, missing, odd].sort());
+      expect(read.get(a)!.map((e) => Number(e.revision))).toEqual(Array.from({ length: 12 }, (_, i) => i));
+      expect(read.get(a)!.map((e) => e.data.i)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+      expect(read.get(odd)!.map((e) => [e.streamName, e.data.i])).toEqual([
+        [odd, 0],
+        [odd, 1],
+      ]);
+      expect(read.get(missing)).toEqual([]);
+      expect(read.get(a)).toEqual(await store().readStream(a));
+      expect((await store().readStreams!([])).size).toBe(0);
+    });
+  });
+}
+
 export function readAllEachContract(getSubject: () => ContractSubject): void {
   const store = () => getSubject().store;
 

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PgliteEventStore } from '@fristvagt/event-store';
 import { newEvent, streamName } from '../support/events';
-import { eventStoreContract, FIXED_NOW, managedSubject, readAllEachContract } from './contract';
+import {
+  eventStoreContract,
+  FIXED_NOW,
+  managedSubject,
+  readAllEachContract,
+  readStreamsContract,
+} from './contract';
 
 describe('PGlite event store contract', () => {
   let dataDir: string;
@@ -22,6 +28,7 @@ describe('PGlite event store contract', () => {
 
   eventStoreContract(() => subject);
   readAllEachContract(() => subject);
+  readStreamsContract(() => subject);
 
   it('shows an append to readAll as soon as it has answered', async () => {
     const store = subject.store as PgliteEventStore;

@@ -2,7 +2,13 @@ import { Client } from 'pg';
 import { PostgresEventStore } from '@fristvagt/event-store';
 import { headPosition, newEvent, streamName } from '../support/events';
 import { createTestDatabase, TestDatabase } from '../support/postgres';
-import { eventStoreContract, FIXED_NOW, managedSubject, readAllEachContract } from './contract';
+import {
+  eventStoreContract,
+  FIXED_NOW,
+  managedSubject,
+  readAllEachContract,
+  readStreamsContract,
+} from './contract';
 
 describe('PostgreSQL event store contract', () => {
   let db: TestDatabase;
@@ -40,6 +46,7 @@ describe('PostgreSQL event store contract', () => {
 
   eventStoreContract(() => subject);
   readAllEachContract(() => subject);
+  readStreamsContract(() => subject);
 
   it("hands a long read's rows over in slices, so that the process's other connections are answered meanwhile", async () => {
     const store = subject.store;

@@ -140,6 +140,12 @@ export interface EventStore {
    * readAll leave it out.
    */
   readAllEach?(options: ReadAllOptions, onEvent: (event: RecordedEvent) => void): Promise<number>;
+  /**
+   * Several whole streams in one read (one round trip, one snapshot): each name's events forwards, `[]` for a
+   * stream that has none (no StreamNotFound). For a command that needs a short stream or two beside its case
+   * (a municipality's settings). Adapters that can only read stream by stream leave it out.
+   */
+  readStreams?(streamNames: readonly string[]): Promise<ReadonlyMap<string, RecordedEvent[]>>;
   subscribe(options?: SubscribeOptions): Subscription;
   /**
    * Every committed event of these types after `after`, without waiting for what is still running: for read

@@ -4,6 +4,7 @@ import type { EventStoreOperation, Metrics } from './metrics';
 const OPERATIONS: Partial<Record<keyof EventStore, EventStoreOperation>> = {
   append: 'append',
   readStream: 'read_stream',
+  readStreams: 'read_streams',
   readAll: 'read_all',
   readCommittedAfter: 'read_committed_after',
 };

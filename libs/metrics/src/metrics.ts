@@ -13,7 +13,13 @@ export const DELIVERY_OUTCOMES = ['delivered', 'retrying', 'failed'] as const;
 export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 
 /** The event store port's calls whose unexpected failures are counted (see instrumentEventStore). */
-export const EVENT_STORE_OPERATIONS = ['append', 'read_stream', 'read_all', 'read_committed_after'] as const;
+export const EVENT_STORE_OPERATIONS = [
+  'append',
+  'read_stream',
+  'read_streams',
+  'read_all',
+  'read_committed_after',
+] as const;
 export type EventStoreOperation = (typeof EVENT_STORE_OPERATIONS)[number];
 
 /** One projection's distance behind the global log, as /health computes it (projectionStatus). */

@@ -386,6 +386,19 @@ export class SqlEventStore implements EventStore {
     return toRecordedEvents(rows, streamName);
   }
 
+  async readStreams(streamNames: readonly string[]): Promise<ReadonlyMap<string, RecordedEvent[]>> {
+    const read = new Map<string, RecordedEvent[]>(streamNames.map((name) => [name, []]));
+    if (read.size === 0) return read;
+    const rows = await this.driver.query(
+      `SELECT ${EVENT_COLUMNS} FROM ${SCHEMA}.events e WHERE e.stream_name = ANY($1::text[])
+         ORDER BY e.stream_name, e.stream_revision`,
+      [textArrayLiteral([...read.keys()])],
+      'fristvagt_read_streams',
+    );
+    for (const event of toRecordedEvents(rows)) read.get(event.streamName)?.push(event);
+    return read;
+  }
+
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     return toRecordedEvents(
       await this.driver.query(READ_ALL_SQL, readAllParams(options), 'fristvagt_read_all'),
@@ -749,6 +762,11 @@ function readAllParams(options: ReadAllOptions): unknown[] {
     after ? after.prepare.toString() : '0',
     options.maxCount ?? 1_000,
   ];
+}
+
+/** A text[] parameter as PostgreSQL's array literal, each element quoted: the form both pg and PGlite take. */
+function textArrayLiteral(values: readonly string[]): string {
+  return `{${values.map((value) => `"${value.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
 }
 
 /** Rows of STREAM_EVENT_COLUMNS (with `streamName` given) or EVENT_COLUMNS (the stream name at the end of `k`). */
