@@ -22,6 +22,11 @@ export class KeyedQueue {
     return this.tails.size;
   }
 
+  /** Whether a task of `key` is running or waiting. */
+  busy(key: string): boolean {
+    return this.tails.has(key);
+  }
+
   async run<T>(key: string, task: () => Promise<T>, options: { readonly maxWaitMs: number }): Promise<T> {
     const previous = this.tails.get(key);
     let release!: () => void;

@@ -127,7 +127,9 @@ async function decideUntilAppended<T>(
       });
     } catch (error) {
       if (!(error instanceof WrongExpectedRevision)) throw error;
-      const pause = options.backOff === false ? 0 : backOffMs(attempt);
+      // A stale alreadyRead is this caller's own doing, not a concurrent writer's: read again at once.
+      const stale = attempt === 1 && options.alreadyRead !== undefined;
+      const pause = options.backOff === false || stale ? 0 : backOffMs(attempt);
       const elapsed = performance.now() - started;
       if (attempt >= maxAttempts || elapsed + pause > retryForMs) {
         throw new StreamKeptChanging(attempt, Math.round(elapsed));

@@ -10,6 +10,7 @@ import {
   type LoadedStream,
   QueueWaitTimeout,
   StreamKeptChanging,
+  streamQueue,
   toNewEvents,
   type LoadedYouthHistory,
   youthHistoryFor,
@@ -32,7 +33,11 @@ import {
   type RecordedEvent,
 } from '@fristvagt/event-store';
 import { inScope, municipalityOutOfScope, type Principal } from '../access/principal';
-import { decidingWithSettings, type LoadedMunicipalSettings } from '../municipalities/command-settings';
+import {
+  decidingWithSettings,
+  type LoadedMunicipalSettings,
+  settingsBeside,
+} from '../municipalities/command-settings';
 import { MunicipalSettingsStore } from '../municipalities/municipal-settings-store';
 import { caseNotFound, domainProblem } from './domain-problems';
 import { type CommandOutcome, commandOutcome } from './dto/outcome.dto';
@@ -140,31 +145,62 @@ export class ExecuteCaseCommandHandler implements ICommandHandler<ExecuteCaseCom
     }
   }
 
+  /** Case streams whose first read with the settings (settingsBeside) is under way, so a second one waits its turn. */
+  private readonly readingBeside = new Set<string>();
+
+  private async settingsBeside(
+    candidates: readonly string[] | '*',
+    stream: string,
+  ): ReturnType<typeof settingsBeside> {
+    this.readingBeside.add(stream);
+    try {
+      return await settingsBeside(this.municipalSettings, candidates, stream);
+    } finally {
+      this.readingBeside.delete(stream);
+    }
+  }
+
   private async loadDecideAppend(request: CaseCommandRequest): Promise<CaseCommandResult> {
+    const stream = caseStreamName(request.caseId);
+    const candidates = settingsCandidates(request);
     // The case as last read: a decision that stops to load the youth's history or a municipality's settings
-    // is run again on it, rather than on a second read of the case (loadDecideAppend's alreadyRead).
+    // is run again on it, rather than on a second read of the case (loadDecideAppend's alreadyRead). The first
+    // read comes with the settings timelines, in one round trip where the store can.
     let lastRead: LoadedStream | undefined;
     try {
+      // Not while other commands of this case wait for their turn here, or read it so: the case read now would
+      // be stale by the time this one's turn comes, and cost a conflict.
+      const beside =
+        streamQueue(this.store).busy(stream) || this.readingBeside.has(stream)
+          ? undefined
+          : await this.settingsBeside(candidates, stream);
+      if (beside !== undefined) {
+        lastRead = { events: beside.events, revision: beside.events.at(-1)?.revision ?? null };
+      }
       // The youth's other cases are loaded only for a decision that asks for them (youth-histories.ts); the
       // municipal settings timelines before it (municipalities/command-settings.ts).
-      return await decidingWithSettings(this.municipalSettings, settingsCandidates(request), (settings) =>
-        this.youthHistories.deciding((history) =>
-          loadDecideAppend<CaseCommandResult>(
-            this.store,
-            caseStreamName(request.caseId),
-            (loaded) => {
-              lastRead = loaded;
-              return this.decide(request, loaded, settings, history);
-            },
-            {
-              ...(lastRead !== undefined && { alreadyRead: lastRead }),
-              maxQueueWaitMs: CASE_QUEUE_WAIT_MS,
-              ...(request.ifMatch === null
-                ? { retryForMs: CONFLICT_RETRY_MS }
-                : { maxAttempts: IF_MATCH_MAX_ATTEMPTS, backOff: false }),
-            },
+      return await decidingWithSettings(
+        this.municipalSettings,
+        candidates,
+        (settings) =>
+          this.youthHistories.deciding((history) =>
+            loadDecideAppend<CaseCommandResult>(
+              this.store,
+              stream,
+              (loaded) => {
+                lastRead = loaded;
+                return this.decide(request, loaded, settings, history);
+              },
+              {
+                ...(lastRead !== undefined && { alreadyRead: lastRead }),
+                maxQueueWaitMs: CASE_QUEUE_WAIT_MS,
+                ...(request.ifMatch === null
+                  ? { retryForMs: CONFLICT_RETRY_MS }
+                  : { maxAttempts: IF_MATCH_MAX_ATTEMPTS, backOff: false }),
+              },
+            ),
           ),
-        ),
+        beside?.timelines,
       );
     } catch (error) {
       if (error instanceof StreamKeptChanging) throw revisionConflict(error);

@@ -1,4 +1,5 @@
 import type { MunicipalSettingsTimeline } from '@fristvagt/domain';
+import type { RecordedEvent } from '@fristvagt/event-store';
 import type { MunicipalSettingsStore } from './municipal-settings-store';
 
 /** A decision needs the timelines of municipalities that were not loaded before it (a national key's case). */
@@ -28,10 +29,12 @@ export async function decidingWithSettings<T>(
   store: MunicipalSettingsStore | undefined,
   candidates: readonly string[] | '*',
   run: (settings: LoadedMunicipalSettings) => Promise<T>,
+  preloaded?: Record<string, MunicipalSettingsTimeline>,
 ): Promise<T> {
   if (store === undefined) return run({ for: () => ({}) });
   let loaded: Record<string, MunicipalSettingsTimeline> =
-    candidates !== '*' && candidates.length <= MAX_PRELOADED ? await store.timelines(candidates) : {};
+    preloaded ??
+    (candidates !== '*' && candidates.length <= MAX_PRELOADED ? await store.timelines(candidates) : {});
   for (let asked = 0; ; asked++) {
     const current = loaded;
     try {
@@ -47,4 +50,17 @@ export async function decidingWithSettings<T>(
       loaded = { ...loaded, ...(await store.timelines(error.codes)) };
     }
   }
+}
+
+/**
+ * The timelines decidingWithSettings reads first, read together with `stream` (the command's case) in one round
+ * trip where the event store can; undefined where it cannot, or where the candidates are read on demand.
+ */
+export async function settingsBeside(
+  store: MunicipalSettingsStore | undefined,
+  candidates: readonly string[] | '*',
+  stream: string,
+): Promise<{ timelines: Record<string, MunicipalSettingsTimeline>; events: RecordedEvent[] } | undefined> {
+  if (store === undefined || candidates === '*' || candidates.length > MAX_PRELOADED) return undefined;
+  return store.timelinesBeside(candidates, stream);
 }

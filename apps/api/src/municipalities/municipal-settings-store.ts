@@ -73,6 +73,23 @@ export class MunicipalSettingsStore {
     return storedOf(municipality, loaded.events);
   }
 
+  /**
+   * The timelines of `codes` and the events of one more stream (a command's case), in one read where the event
+   * store can read several streams at once (readStreams); undefined where it cannot.
+   */
+  async timelinesBeside(
+    codes: readonly string[],
+    stream: string,
+  ): Promise<{ timelines: Record<string, MunicipalSettingsTimeline>; events: RecordedEvent[] } | undefined> {
+    if (this.store.readStreams === undefined) return undefined;
+    const unique = [...new Set(codes)];
+    const read = await this.store.readStreams([stream, ...unique.map(municipalSettingsStream)]);
+    const timelines = Object.fromEntries(
+      unique.map((code) => [code, storedOf(code, read.get(municipalSettingsStream(code)) ?? []).timeline]),
+    );
+    return { timelines, events: read.get(stream) ?? [] };
+  }
+
   /** The timelines of several municipalities, read side by side. */
   async timelines(codes: readonly string[]): Promise<Record<string, MunicipalSettingsTimeline>> {
     const unique = [...new Set(codes)];
