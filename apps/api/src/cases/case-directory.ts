@@ -5,14 +5,21 @@ import { LOGGER, type Logger } from '@fristvagt/logging';
 
 /** How often the directory reads what other processes have written, when nobody asks sooner. */
 export const DIRECTORY_POLL_MS = 1_000;
+/**
+ * A lookup reads the log first only when the directory has not read it to its end for this long. Where the
+ * store has readCommittedAfter, that read is not what makes a lookup complete (readCommittedAfter finds every
+ * committed opening past the checkpoint, however old); it keeps the range readCommittedAfter scans short.
+ */
+export const FRESH_CHECKPOINT_MS = 100;
 const BATCH = 1_000;
 
 /**
  * Which cases belong to a person, by the keyed hash of the CPR number: a read model of every `CaseOpened`,
  * rebuilt from the event log at start, before the server listens. It reads the log from its checkpoint once
- * a second, and before it answers a lookup it reads again, and then also the cases opened past its checkpoint
- * that readAll holds back while any transaction on the server is open (readCommittedAfter), so a lookup finds
- * every case whose opening command had answered before it was asked, in any process.
+ * a second, and before it answers a lookup it reads the cases opened past its checkpoint, which readAll holds
+ * back while any transaction on the server is open (readCommittedAfter), so a lookup finds every case whose
+ * opening command had answered before it was asked, in any process. A lookup reads the log itself first when
+ * the checkpoint is older than FRESH_CHECKPOINT_MS, or always where the store cannot readCommittedAfter.
  *
  * It polls instead of following a live subscription on purpose: a live subscriber reads the log back
  * after every append, which at a thousand commands a second doubles the database's work for an index
@@ -22,6 +29,8 @@ const BATCH = 1_000;
 export class CaseDirectory implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly byPerson = new Map<string, Set<string>>();
   private checkpoint: Position | 'start' = 'start';
+  /** When the last read that reached the log's end began (performance.now()); -Infinity before the first. */
+  private readToEndAt = Number.NEGATIVE_INFINITY;
   private reading: Promise<void> | undefined;
   /** A read that starts once the current one has ended, shared by the lookups that arrive meanwhile. */
   private nextReading: Promise<void> | undefined;
@@ -57,10 +66,17 @@ export class CaseDirectory implements OnApplicationBootstrap, OnApplicationShutd
 
   /**
    * Case ids opened for this person, in any municipality (the caller filters by scope), after reading every
-   * append that had committed when it was called.
+   * append that had committed when it was called: the openings past the checkpoint by readCommittedAfter, and
+   * the log itself first where the store has no readCommittedAfter or the checkpoint is older than
+   * FRESH_CHECKPOINT_MS (a read shared by the lookups meanwhile).
    */
   async casesOf(lookupHash: string): Promise<string[]> {
-    await this.readStartingNow();
+    if (
+      this.store.readCommittedAfter === undefined ||
+      performance.now() - this.readToEndAt > FRESH_CHECKPOINT_MS
+    ) {
+      await this.readStartingNow();
+    }
     await this.readCommittedBeyondCheckpoint();
     return [...(this.byPerson.get(lookupHash) ?? [])];
   }
@@ -101,13 +117,17 @@ export class CaseDirectory implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async readToEnd(): Promise<void> {
+    const began = performance.now();
     while (!this.stopped) {
       const batch = await this.store.readAll({ fromPosition: this.checkpoint, maxCount: BATCH });
       for (const event of batch) {
         this.apply(event);
         this.checkpoint = event.position;
       }
-      if (batch.length < BATCH) return;
+      if (batch.length < BATCH) {
+        this.readToEndAt = began;
+        return;
+      }
     }
   }
 
