@@ -24,12 +24,22 @@ export interface LoadedYouthHistory {
 
 /**
  * Thrown by a decision that needs the youth's other cases before they were loaded. It carries no CPR number, only
- * the keyed hash; the caller loads the history and decides again (a read of the case's own stream is the price,
- * paid only for the commands `needsYouthHistory` names).
+ * the keyed hash; the caller loads the history and decides again, on the case as it read it (paid only for the
+ * commands `needsYouthHistory` names). A request, not a fault: it carries no stack trace, which cost 13 µs of
+ * every police notification (docs/benchmarks.md, "Integration API", 2026-12-03).
  */
 export class YouthHistoryNeeded extends Error {
-  constructor(readonly key: YouthHistoryKey) {
-    super('The decision needs the history of the youth’s other cases');
+  readonly key: YouthHistoryKey;
+
+  constructor(key: YouthHistoryKey) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super('The decision needs the history of the youth’s other cases');
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+    this.key = key;
     this.name = 'YouthHistoryNeeded';
   }
 }
