@@ -3,8 +3,9 @@
  * the real service on PostgreSQL (fsync as the server has it). Prints throughput, latency and errors; it
  * asserts nothing.
  *
- * The service runs in its own process (`node dist/apps/api/src/main.js`, role `api`), as in production, so
- * autocannon does not share its event loop. Cases are opened beforehand through the event store (not
+ * The service runs in its own process (`node dist/apps/api/src/main.js`, role `api`, with the node flags of
+ * package.json's `start`, which the Docker image's command has too), as in production, so autocannon does not
+ * share its event loop. Cases are opened beforehand through the event store (not
  * timed). DATABASE_URL picks the server (default postgres://postgres@127.0.0.1:5432/postgres); a scratch
  * database is created and dropped.
  *
@@ -108,9 +109,16 @@ async function createKey(): Promise<string> {
   return issued.token;
 }
 
+/** node's flags in package.json's `start` (`--max-semi-space-size=64`): the service as it is started. */
+async function startFlags(): Promise<string[]> {
+  const { scripts } = JSON.parse(await readFile('package.json', 'utf8')) as { scripts: { start: string } };
+  return scripts.start.split(' ').filter((word) => word.startsWith('--'));
+}
+
 async function startService(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  // BENCH_NODE_ARGS passes flags to the service's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
-  const flags = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // BENCH_NODE_ARGS passes more flags to the service's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const flags = [...(await startFlags()), ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
+  console.log(`service: node ${[...flags, 'dist/apps/api/src/main.js'].join(' ')}`);
   const child = spawn(process.execPath, [...flags, 'dist/apps/api/src/main.js'], {
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
