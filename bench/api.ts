@@ -117,9 +117,13 @@ async function startFlags(): Promise<string[]> {
 
 async function startService(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   // BENCH_NODE_ARGS passes more flags to the service's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
-  const flags = [...(await startFlags()), ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
-  console.log(`service: node ${[...flags, 'dist/apps/api/src/main.js'].join(' ')}`);
-  const child = spawn(process.execPath, [...flags, 'dist/apps/api/src/main.js'], {
+  const args = [
+    ...(await startFlags()),
+    ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    'dist/apps/api/src/main.js',
+  ];
+  console.log(`service: node ${args.join(' ')}`);
+  const child = spawn(process.execPath, args, {
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -108,10 +108,8 @@ async function decideUntilAppended<T>(
   const maxAttempts = options.maxAttempts ?? Number.POSITIVE_INFINITY;
   const started = performance.now();
   for (let attempt = 1; ; attempt++) {
-    const loaded =
-      attempt === 1 && options.alreadyRead !== undefined
-        ? options.alreadyRead
-        : await loadStream(store, stream);
+    const reused = attempt === 1 ? options.alreadyRead : undefined;
+    const loaded = reused ?? (await loadStream(store, stream));
     const decision = decide(loaded, attempt);
     if (decision.kind === 'answer') return decision.value;
     if (decision.events.length === 0) {
@@ -128,8 +126,7 @@ async function decideUntilAppended<T>(
     } catch (error) {
       if (!(error instanceof WrongExpectedRevision)) throw error;
       // A stale alreadyRead is this caller's own doing, not a concurrent writer's: read again at once.
-      const stale = attempt === 1 && options.alreadyRead !== undefined;
-      const pause = options.backOff === false || stale ? 0 : backOffMs(attempt);
+      const pause = options.backOff === false || reused !== undefined ? 0 : backOffMs(attempt);
       const elapsed = performance.now() - started;
       if (attempt >= maxAttempts || elapsed + pause > retryForMs) {
         throw new StreamKeptChanging(attempt, Math.round(elapsed));
@@ -143,13 +140,14 @@ async function decideUntilAppended<T>(
   }
 }
 
+/** A stream's events as loadDecideAppend decides on them: with the revision of the last (null: none yet). */
+export function loadedStreamOf(events: RecordedEvent[]): LoadedStream {
+  return { events, revision: events.at(-1)?.revision ?? null };
+}
+
 export async function loadStream(store: EventStore, stream: string): Promise<LoadedStream> {
   try {
-    const events = await store.readStream(stream);
-    const last = events[events.length - 1];
-    // Empty only if the stream was created between the store's read and its existence check: treat it
-    // as not there yet; the append at 'no_stream' then conflicts and the next attempt reads it.
-    return { events, revision: last === undefined ? null : last.revision };
+    return loadedStreamOf(await store.readStream(stream));
   } catch (error) {
     if (error instanceof StreamNotFound) return { events: [], revision: null };
     throw error;

@@ -8,6 +8,7 @@ import {
   foldCase,
   loadDecideAppend,
   type LoadedStream,
+  loadedStreamOf,
   QueueWaitTimeout,
   StreamKeptChanging,
   streamQueue,
@@ -148,7 +149,7 @@ export class ExecuteCaseCommandHandler implements ICommandHandler<ExecuteCaseCom
   /** Case streams whose first read with the settings (settingsBeside) is under way, so a second one waits its turn. */
   private readonly readingBeside = new Set<string>();
 
-  private async settingsBeside(
+  private async readCaseWithSettings(
     candidates: readonly string[] | '*',
     stream: string,
   ): ReturnType<typeof settingsBeside> {
@@ -173,10 +174,8 @@ export class ExecuteCaseCommandHandler implements ICommandHandler<ExecuteCaseCom
       const beside =
         streamQueue(this.store).busy(stream) || this.readingBeside.has(stream)
           ? undefined
-          : await this.settingsBeside(candidates, stream);
-      if (beside !== undefined) {
-        lastRead = { events: beside.events, revision: beside.events.at(-1)?.revision ?? null };
-      }
+          : await this.readCaseWithSettings(candidates, stream);
+      if (beside !== undefined) lastRead = loadedStreamOf(beside.events);
       // The youth's other cases are loaded only for a decision that asks for them (youth-histories.ts); the
       // municipal settings timelines before it (municipalities/command-settings.ts).
       return await decidingWithSettings(
